@@ -1,0 +1,24 @@
+# The two commands of the README. Each sets up what it needs first.
+.PHONY: setup demo test lint eval bench
+
+setup:
+	@bash scripts/setup.sh
+
+# Main job: extract the bundled sample corpus and print a readable summary.
+demo: setup
+	.venv/bin/bayan extract samples/
+
+lint: setup
+	.venv/bin/ruff check src tests bench
+
+eval: setup
+	.venv/bin/bayan eval gold/
+
+# Whole test suite: lint, unit and integration tests, and the gold evaluation.
+test: setup
+	.venv/bin/ruff check src tests bench
+	.venv/bin/python -m pytest
+	.venv/bin/bayan eval gold/
+
+bench: setup
+	.venv/bin/python bench/extract.py

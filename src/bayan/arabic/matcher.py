@@ -1,0 +1,152 @@
+"""Clitic-aware phrase matching over folded Arabic text (Aho–Corasick).
+
+pyahocorasick finds every listed form in one pass; this module adds what it does
+not know about Arabic: proclitics (و ف ب ل ك, and ل + ال → لل), the definite
+article, and the inflected forms of nisba adjectives (روسي → الروسية, الروس is
+listed as data). Variants are generated once at build time, so matching stays a
+single scan. Matches must start and end on word boundaries; overlapping matches
+are resolved leftmost-longest within each group, so different lexicons (actors,
+topic cues, framing cues) can overlap each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import ahocorasick
+
+from bayan.arabic.normalise import normalise
+
+# Proclitic sequences that may precede a word, as folded strings. Kept here, not
+# in a data file, because they are Arabic grammar rather than domain knowledge.
+_PREFIXES_DEF = ("", "و", "ف", "ب", "ك", "وب", "فب", "وك", "فك")  # before ال
+_PREFIXES_BARE = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك", "فك")
+_NISBA_SUFFIXES = ("", "ه", "ين", "ون", "ان", "تين", "تان", "ات")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What a matched form stands for."""
+
+    group: str  # resolution group: "entity", "act", "topic", ...
+    kind: str  # "actor", "city", "person", "title", "format", or the cue file's label
+    key: str  # actor key, city name, act, topic, ...
+    form: str = "name"  # name | alias | demonym | plural | capital | cue
+    data: Any = None  # the source row (a dict) for callers that need more
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    start: int
+    end: int
+    entry: Entry
+    prefix: int  # length of the proclitic run before the listed form
+
+    @property
+    def body_start(self) -> int:
+        """Start of the listed form itself, after any proclitic."""
+        return self.start + self.prefix
+
+
+@dataclass
+class Matcher:
+    """Build with :meth:`add`, then :meth:`find` on folded text."""
+
+    _forms: dict[str, list[tuple[Entry, int]]] = field(default_factory=dict)
+    _automaton: Any = None
+
+    def add(self, phrase: str, entry: Entry, *, clitics: bool = True, nisba: bool = False) -> None:
+        """Register ``phrase`` (any spelling; it is folded) with its variants."""
+        base = " ".join(normalise(phrase).split())
+        if not base:
+            return
+        bases = _nisba_forms(base) if nisba else [base]
+        for form in bases:
+            for variant, prefix_len in _clitic_variants(form) if clitics else [(form, 0)]:
+                slot = self._forms.setdefault(variant, [])
+                if all(existing != entry for existing, _ in slot):
+                    slot.append((entry, prefix_len))
+        self._automaton = None
+
+    def add_many(self, phrases: Iterable[str], entry: Entry, **kwargs: bool) -> None:
+        for phrase in phrases:
+            self.add(phrase, entry, **kwargs)
+
+    def _build(self) -> Any:
+        automaton = ahocorasick.Automaton()
+        for form, entries in self._forms.items():
+            automaton.add_word(form, (len(form), tuple(entries)))
+        automaton.make_automaton()
+        self._automaton = automaton
+        return automaton
+
+    def __len__(self) -> int:
+        return len(self._forms)
+
+    def find(self, text: str) -> list[Match]:
+        """All word-bounded matches in folded ``text``, leftmost-longest per group."""
+        automaton = self._automaton or self._build()
+        if not self._forms:
+            return []
+        candidates: list[Match] = []
+        n = len(text)
+        for end_index, (length, entries) in automaton.iter(text):
+            start = end_index - length + 1
+            end = end_index + 1
+            if start > 0 and _is_word_char(text[start - 1]):
+                continue
+            if end < n and _is_word_char(text[end]):
+                continue
+            for entry, prefix_len in entries:
+                candidates.append(Match(start, end, entry, prefix_len))
+        return _leftmost_longest(candidates)
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _nisba_forms(base: str) -> list[str]:
+    """روسي → روسي، روسيه، روسيين، روسيون … and their ال forms."""
+    stem = base[3:] if base.startswith("ال") and len(base) > 3 else base
+    if stem.endswith("ي"):
+        forms = [stem + suffix for suffix in _NISBA_SUFFIXES]
+        forms.append(stem + "يه")  # ـيّة written out as ـية after folding shadda
+        # plural ـيون/ـيين also written with one ي: روسيون is covered; اردنيون too.
+    else:
+        forms = [stem]
+    return forms + ["ال" + f for f in forms]
+
+
+def _clitic_variants(form: str) -> list[tuple[str, int]]:
+    if form.startswith("ال"):
+        variants = [(p + form, len(p)) for p in _PREFIXES_DEF]
+        # ل + ال contracts to لل: للأمم, وللأمم, فللأمم.
+        variants += [(p + "لل" + form[2:], len(p) + 1) for p in ("", "و", "ف")]
+        return variants
+    return [(p + form, len(p)) for p in _PREFIXES_BARE]
+
+
+def _leftmost_longest(candidates: list[Match]) -> list[Match]:
+    by_group: dict[str, list[Match]] = {}
+    for match in candidates:
+        by_group.setdefault(match.entry.group, []).append(match)
+    chosen: list[Match] = []
+    for group_matches in by_group.values():
+        group_matches.sort(key=lambda m: (m.start, -(m.end - m.start)))
+        taken_end = -1
+        last_span: tuple[int, int] | None = None
+        for match in group_matches:
+            span = (match.start, match.end)
+            if span == last_span:
+                chosen.append(match)  # same text, another reading (عمان: Amman/Oman)
+                continue
+            if match.start < taken_end:
+                continue
+            chosen.append(match)
+            taken_end = match.end
+            last_span = span
+    chosen.sort(key=lambda m: (m.start, m.end))
+    return chosen

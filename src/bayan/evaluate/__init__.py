@@ -1,0 +1,1 @@
+"""Field-by-field scoring of extraction against annotated gold files (`bayan eval`)."""

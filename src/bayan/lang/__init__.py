@@ -1,0 +1,1 @@
+"""Language data. Only Arabic for now: ``bayan.lang.ar``."""

@@ -1,0 +1,1 @@
+"""The pipeline stages, in order: ingest → clean → normalise → extract → (link → store)."""

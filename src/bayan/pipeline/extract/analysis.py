@@ -1,0 +1,144 @@
+"""One pass over an article: folded text, sentences, lexicon matches, numbers, dates.
+
+Every later extraction step reads this object instead of re-scanning the text, so
+each article is normalised and matched exactly once.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from datetime import date
+
+from bayan.arabic.dates import DateMention, find_dates
+from bayan.arabic.matcher import Match
+from bayan.arabic.normalise import NormText, normalise_with_map
+from bayan.arabic.numbers import NumberMatch, find_ordinals
+from bayan.arabic.segment import Span, sentences
+from bayan.models import Document, Evidence
+from bayan.pipeline.extract.lexicon import Lexicon
+
+
+@dataclass(frozen=True, slots=True)
+class ActorMention:
+    """An actor named in the text, directly or by metonymy."""
+
+    start: int
+    end: int
+    actor: str
+    via: str  # name | alias | demonym | plural | capital | person | descriptor
+    match: Match | None = None
+
+
+@dataclass
+class Analysis:
+    doc: Document
+    lex: Lexicon
+    norm: NormText
+    sentences: list[Span]
+    matches: dict[str, list[Match]]
+    numbers: list[NumberMatch]
+    dates: list[DateMention]
+    published: date | None
+    actors: list[ActorMention] = field(default_factory=list)
+    _sentence_starts: list[int] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return self.norm.text
+
+    def sentence_index(self, pos: int) -> int:
+        """Index of the sentence holding folded offset ``pos`` (or the one before it)."""
+        return max(0, bisect.bisect_right(self._sentence_starts, pos) - 1)
+
+    def in_span(self, items: list, span: Span) -> list:
+        """Items (with ``start``/``end``) lying inside ``span``."""
+        return [i for i in items if i.start >= span.start and i.end <= span.end]
+
+    def group(self, name: str) -> list[Match]:
+        return self.matches.get(name, [])
+
+    def evidence(self, start: int, end: int) -> Evidence:
+        """Evidence over the cleaned body for a folded span."""
+        a, b = self.norm.span(start, end)
+        return Evidence(self.doc.body[a:b], a, b)
+
+    def words_before(self, pos: int, count: int, floor: int = 0) -> list[str]:
+        """Up to ``count`` folded words ending at ``pos`` (nearest last)."""
+        chunk = self.text[max(floor, pos - 80):pos]
+        return chunk.split()[-count:] if chunk.strip() else []
+
+    def words_after(self, pos: int, count: int, ceil: int | None = None) -> list[str]:
+        end = min(len(self.text), pos + 80) if ceil is None else min(ceil, pos + 80)
+        return self.text[pos:end].split()[:count]
+
+
+def analyse(doc: Document, lex: Lexicon) -> Analysis:
+    """Scan ``doc.body`` once and collect everything the extractors need."""
+    norm = normalise_with_map(doc.body)
+    text = norm.text
+    published = _parse_iso(doc.published)
+    grouped: dict[str, list[Match]] = {}
+    for match in lex.matcher.find(text):
+        grouped.setdefault(match.entry.group, []).append(match)
+    spans = sentences(text)
+    analysis = Analysis(
+        doc=doc,
+        lex=lex,
+        norm=norm,
+        sentences=spans,
+        matches=grouped,
+        numbers=find_ordinals(text),
+        dates=find_dates(text, published),
+        published=published,
+        _sentence_starts=[s.start for s in spans],
+    )
+    analysis.actors = _actor_mentions(analysis)
+    return analysis
+
+
+def _parse_iso(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _actor_mentions(an: Analysis) -> list[ActorMention]:
+    """Resolve entity matches to actors: names, capitals as metonyms, people."""
+    lex = an.lex
+    text = an.text
+    out: list[ActorMention] = []
+    entity = an.group("entity")
+    spans: dict[tuple[int, int], list[Match]] = {}
+    for m in entity:
+        spans.setdefault((m.start, m.end), []).append(m)
+    capital_nouns = lex.words.get("capital_nouns", frozenset())
+    for (start, end), readings in spans.items():
+        kinds = {m.entry.kind for m in readings}
+        prev = an.words_before(start, 1)
+        prev_word = prev[-1] if prev else ""
+        if "city" in kinds and "actor" in kinds:
+            # A name that is both a city and a state (عمان: Amman / Oman). The state
+            # reading needs its distinctive form ("سلطنة عمان"), which the matcher
+            # then prefers as the longer match; a bare form is the city.
+            readings = [m for m in readings if m.entry.kind == "city"]
+        for m in readings:
+            kind = m.entry.kind
+            if kind == "actor":
+                if m.entry.form == "demonym" and prev_word in capital_nouns:
+                    continue  # "العاصمة الأردنية": a place, handled as a city descriptor
+                out.append(ActorMention(start, end, m.entry.key, m.entry.form, m))
+            elif kind == "city":
+                country = lex.capital_of.get(m.entry.key)
+                if country:
+                    out.append(ActorMention(start, end, country, "capital", m))
+            elif kind == "person":
+                actor = (m.entry.data or {}).get("actor")
+                if actor:
+                    out.append(ActorMention(start, end, actor, "person", m))
+    del text
+    out.sort(key=lambda a: (a.start, a.end))
+    return out

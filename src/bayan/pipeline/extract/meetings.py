@@ -1,0 +1,324 @@
+"""Find the meetings an article reports or refers to, with format, round, place, date, level.
+
+A *mention* is a meeting noun (اجتماع، جولة، قمة، محادثات …) or a format name, with a
+window of text after it up to the next mention or the end of the sentence. Mentions
+that carry a distinguishing fact (another explicit date, city, level or format, or a
+past marker such as "السابق" / "الذي استضافته") become meetings the article only
+refers to; mentions about the future are follow-ups; the rest describe the primary
+meeting, whose fields are voted from them — disagreements are kept as conflicts.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from bayan.arabic.dates import DateMention
+from bayan.arabic.matcher import Match
+from bayan.arabic.numbers import NumberMatch
+from bayan.models import Evidence, Meeting
+from bayan.pipeline.extract.analysis import Analysis
+
+WINDOW = 110  # folded characters after a meeting noun that describe it
+LEAD_SENTENCES = 3  # title + first paragraph(s) name the primary meeting
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    window_end: int
+    sentence: int
+    noun: str | None = None  # meeting | round | summit | talks | statement
+    format: str | None = None
+    format_strength: str = "alias"
+    round: int | None = None
+    round_match: NumberMatch | None = None
+    level: str | None = None
+    city: str | None = None
+    city_inferred: bool = False
+    date: DateMention | None = None
+    past: bool = False
+    future: bool = False
+    sideline: bool = False
+
+
+@dataclass
+class MeetingDraft:
+    """A meeting being assembled from its mentions, before participants and statements."""
+
+    meeting: Meeting
+    mentions: list[Mention] = field(default_factory=list)
+    sentences: set[int] = field(default_factory=set)
+
+
+def find_meetings(an: Analysis) -> list[MeetingDraft]:
+    """Group the article's meeting mentions into a primary meeting and referred ones."""
+    mentions = _mentions(an)
+    if not mentions:
+        return []
+    current = [m for m in mentions if not m.future]
+    if not current:
+        return []
+    referred = [m for m in current if _is_referred(m)]
+    primary_mentions = [m for m in current if not _is_referred(m)]
+    drafts: list[MeetingDraft] = []
+    if primary_mentions:
+        drafts.append(_build(an, primary_mentions, primary=True))
+    primary = drafts[0].meeting if drafts else None
+    for m in referred:
+        if primary and _same_as(m, primary):
+            drafts[0].mentions.append(m)
+            continue
+        draft = next((d for d in drafts[1:] if _same_as(m, d.meeting)), None)
+        if draft:
+            draft.mentions.append(m)
+            draft.sentences.add(m.sentence)
+            _fill(draft.meeting, m, an)
+            continue
+        draft = _build(an, [m], primary=False)
+        # A referred meeting with nothing but a noun is not worth a record.
+        if any((draft.meeting.format, draft.meeting.city, draft.meeting.start_date,
+                draft.meeting.level)):
+            drafts.append(draft)
+    if primary is None and drafts:
+        drafts[0].meeting.primary = True
+    return drafts
+
+
+def _mentions(an: Analysis) -> list[Mention]:
+    text = an.text
+    anchors: list[tuple[int, int, str | None, Match | None]] = []
+    for m in an.group("meeting_noun"):
+        if m.entry.key == "statement":
+            continue
+        anchors.append((m.start, m.end, m.entry.key, None))
+    format_matches = [m for m in an.group("format") if m.entry.form == "alias"]
+    for fm in format_matches:
+        if not any(a[0] <= fm.start < a[1] + 3 for a in anchors):
+            anchors.append((fm.start, fm.end, None, fm))
+    anchors.sort()
+    mentions: list[Mention] = []
+    for i, (start, end, noun, _fm) in enumerate(anchors):
+        sent_i = an.sentence_index(start)
+        sent = an.sentences[sent_i] if an.sentences else None
+        limit = sent.end if sent else len(text)
+        next_start = anchors[i + 1][0] if i + 1 < len(anchors) else len(text)
+        # The window stops at the next meeting noun, unless that noun merely
+        # continues this one ("جولة محادثات أستانا").
+        if next_start - end <= 2 or (i + 1 < len(anchors) and anchors[i + 1][3] is not None):
+            following = [a[0] for a in anchors[i + 2:]] or [len(text)]
+            next_start = following[0]
+        window_end = min(limit, end + WINDOW, max(next_start, end))
+        mention = Mention(start, end, window_end, sent_i, noun)
+        _describe(an, mention, sent)
+        mentions.append(mention)
+    return [m for m in mentions if m.noun or m.format]
+
+
+def _describe(an: Analysis, m: Mention, sent) -> None:
+    lo, hi = m.start, m.window_end
+    before_lo = max(sent.start if sent else 0, m.start - 25)
+    for fm in an.group("format"):
+        if lo <= fm.start < hi or (before_lo <= fm.start < lo and fm.entry.form == "alias"):
+            if m.format is None or (m.format_strength == "cue" and fm.entry.form == "alias"):
+                m.format = fm.entry.key
+                m.format_strength = fm.entry.form
+    m.round_match = _round_after(an, m)
+    m.round = m.round_match.value if m.round_match else None
+    for lv in an.group("level"):
+        if before_lo <= lv.start < hi:
+            m.level = lv.entry.key
+            break
+    m.city, m.city_inferred = _city_in(an, lo, hi)
+    dates = [d for d in an.dates if lo <= d.start < hi]
+    if dates:
+        m.date = dates[0]
+    for pm in an.group("past_markers"):
+        if lo <= pm.start < hi or (m.start - 30 <= pm.start < m.start):
+            m.past = True
+    for fu in an.group("followup"):
+        if m.start - 40 <= fu.start < min(hi, m.end + 40):
+            m.future = True
+    if m.date and an.published and m.date.date_from[:4].isdigit():
+        if m.date.date_from > an.published.isoformat() and not m.date.relative:
+            m.future = True
+    for sm in an.group("sideline_markers"):
+        if m.start - 20 <= sm.start < m.start:
+            m.sideline = True
+
+
+def _round_after(an: Analysis, m: Mention) -> NumberMatch | None:
+    """An ordinal or number right after the noun or format name: الجولة الـ22، أستانا 20."""
+    for num in an.numbers:
+        if num.start < m.end:
+            continue
+        if num.start > m.end + 40:
+            break
+        gap = an.text[m.end:num.start].split()
+        # Allow one or two adjectives between noun and ordinal ("الاجتماع الدولي السابع عشر"),
+        # or a format name ("الجولة الـ22 من محادثات").
+        if len(gap) <= 2 and all(not ch.isdigit() for w in gap for ch in w):
+            if num.kind == "digits" and not (1 <= num.value <= 200):
+                continue
+            if num.kind == "cardinal" and len(gap) > 0:
+                continue
+            return num
+    return None
+
+
+def _city_in(an: Analysis, lo: int, hi: int) -> tuple[str | None, bool]:
+    """A city named as the place of the meeting inside ``[lo, hi)``."""
+    text = an.text
+    capital_nouns = an.lex.words.get("capital_nouns", frozenset())
+    for em in an.group("entity"):
+        if not lo <= em.start < hi:
+            continue
+        prev = an.words_before(em.start, 1)
+        prev_word = prev[-1] if prev else ""
+        if em.entry.kind == "city":
+            locative = em.prefix > 0 and text[em.start:em.body_start].endswith("ب")
+            if locative or prev_word in {"في", "الى", "من"} or prev_word in capital_nouns:
+                return em.entry.key, False
+            if _after_capital_descriptor(an, em.start):
+                return em.entry.key, False
+        elif em.entry.kind == "actor" and prev_word in capital_nouns:
+            # "العاصمة الكازاخستانية" / "عاصمة كازاخستان": the capital, inferred.
+            capital = (em.entry.data or {}).get("capital")
+            if capital and not _named_city_follows(an, em.end):
+                return capital, True
+    return None, False
+
+
+def _after_capital_descriptor(an: Analysis, pos: int) -> bool:
+    words = an.words_before(pos, 2)
+    return len(words) == 2 and words[0] in an.lex.words.get("capital_nouns", frozenset())
+
+
+def _named_city_follows(an: Analysis, pos: int) -> bool:
+    return any(em.entry.kind == "city" and pos <= em.start <= pos + 2 for em in an.group("entity"))
+
+
+def _is_referred(m: Mention) -> bool:
+    return m.past and not m.sideline
+
+
+def _same_as(m: Mention, meeting: Meeting) -> bool:
+    """Whether a referred mention adds nothing that contradicts ``meeting``."""
+    if m.format and meeting.format and m.format != meeting.format:
+        return False
+    if m.level and meeting.level and m.level != meeting.level:
+        return False
+    if m.city and meeting.city and m.city != meeting.city:
+        return False
+    if m.date and meeting.start_date and not m.date.date_from.startswith(meeting.start_date[:7]):
+        return False
+    return bool(m.format or m.level or m.city or m.date) and not (
+        meeting.primary and m.past
+    )
+
+
+def _build(an: Analysis, mentions: list[Mention], primary: bool) -> MeetingDraft:
+    meeting = Meeting(primary=primary)
+    draft = MeetingDraft(meeting, list(mentions), {m.sentence for m in mentions})
+    if primary:
+        _vote_primary(an, draft)
+    else:
+        for m in mentions:
+            _fill(meeting, m, an)
+    return draft
+
+
+def _fill(meeting: Meeting, m: Mention, an: Analysis) -> None:
+    if meeting.format is None and m.format:
+        meeting.format = m.format
+    if meeting.round is None and m.round:
+        meeting.round = m.round
+    if meeting.level is None and m.level:
+        meeting.level = m.level
+    if meeting.city is None and m.city:
+        meeting.city, meeting.city_inferred = m.city, m.city_inferred
+    if meeting.start_date is None and m.date:
+        meeting.start_date, meeting.end_date = m.date.date_from, m.date.date_to
+        meeting.dates_inferred = m.date.inferred
+    if meeting.format is None:
+        # A sentence-level format name covers meetings listed in that sentence.
+        sent = an.sentences[m.sentence]
+        names = [f.entry.key for f in an.in_span(an.group("format"), sent)]
+        if names:
+            meeting.format = names[0]
+            meeting.format_inferred = True
+    meeting.evidence.append(an.evidence(m.start, m.window_end))
+    _set_country(meeting, an)
+
+
+def _set_country(meeting: Meeting, an: Analysis) -> None:
+    if meeting.city and not meeting.country:
+        row = an.lex.cities.get(meeting.city)
+        meeting.country = row.get("country") if row else None
+
+
+def _vote_primary(an: Analysis, draft: MeetingDraft) -> None:
+    meeting = draft.meeting
+    mentions = draft.mentions
+    formats = Counter(m.format for m in mentions if m.format and m.format_strength == "alias")
+    if not formats:
+        formats = Counter(m.format for m in mentions if m.format)
+    if not formats:
+        # Format names anywhere outside referred/future windows still speak for it.
+        formats = Counter(f.entry.key for f in an.group("format") if f.entry.form == "alias")
+        meeting.format_inferred = bool(formats)
+    if formats:
+        meeting.format = formats.most_common(1)[0][0]
+    rounds = Counter(m.round for m in mentions if m.round and (not m.format or m.format == meeting.format))
+    if rounds:
+        meeting.round = _vote(meeting, "round", rounds, mentions, an, lambda m: m.round,
+                              lambda m: m.round_match)
+    levels = Counter(m.level for m in mentions if m.level)
+    if levels:
+        meeting.level = levels.most_common(1)[0][0]
+    cities = Counter(m.city for m in mentions if m.city)
+    if cities:
+        meeting.city = _vote(meeting, "city", cities, mentions, an, lambda m: m.city, None)
+        meeting.city_inferred = all(m.city_inferred for m in mentions if m.city == meeting.city)
+    explicit = [m.date for m in mentions if m.date and not m.date.relative]
+    relative = [m.date for m in mentions if m.date and m.date.relative]
+    chosen = explicit[0] if explicit else (relative[0] if relative else None)
+    if chosen is None:
+        chosen = _lead_relative_date(an, draft)
+    if chosen:
+        meeting.start_date, meeting.end_date = chosen.date_from, chosen.date_to
+        meeting.dates_inferred = chosen.inferred
+    for m in mentions[:5]:
+        meeting.evidence.append(an.evidence(m.start, m.window_end))
+    _set_country(meeting, an)
+
+
+def _lead_relative_date(an: Analysis, draft: MeetingDraft) -> DateMention | None:
+    """"أمس واليوم" in a sentence that reports the primary meeting."""
+    for d in an.dates:
+        if an.sentence_index(d.start) in draft.sentences and d.relative:
+            return d
+    return None
+
+
+def _vote(meeting: Meeting, field_name: str, counts: Counter, mentions: list[Mention],
+          an: Analysis, value_of, match_of) -> object:
+    """Majority value; minority values are recorded as conflicts with their evidence."""
+    ranked = counts.most_common()
+    best = ranked[0][0]
+    # Ties go to the earliest mention (title and lead paragraph come first).
+    top = [v for v, c in ranked if c == ranked[0][1]]
+    if len(top) > 1:
+        best = next(value_of(m) for m in mentions if value_of(m) in top)
+    for value, count in ranked:
+        if value == best:
+            continue
+        where = [m for m in mentions if value_of(m) == value]
+        ev: Evidence = an.evidence(where[0].start, where[0].window_end)
+        meeting.conflicts.append({
+            "field": field_name, "value": value, "count": count,
+            "chosen": best, "chosen_count": counts[best],
+            "text": ev.text, "start": ev.start, "end": ev.end,
+        })
+    return best

@@ -1,0 +1,255 @@
+"""Who took part in each meeting, in which role, and who led the delegations.
+
+An actor counts as a participant only in a participation context: a coordinated
+list after a participation cue ("بمشاركة", "وزراء خارجية", "وفود", "الدول الضامنة")
+or before a role cue ("بصفة مراقبين"), a list that is the subject of a joint verb
+("اتفقت موسكو وأنقرة وطهران"), a delegation phrase ("الوفد الإيراني"), a host
+phrase ("استضافت العاصمة الأردنية"), or an official speaking for it. Merely being
+named ("إدانة الهجمات الإسرائيلية") is not participation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bayan.arabic.matcher import Match
+from bayan.models import Participant, Person
+from bayan.pipeline.extract.analysis import ActorMention, Analysis
+from bayan.pipeline.extract.meetings import MeetingDraft
+
+ROLE_PRECEDENCE = ("observer", "host", "guarantor", "member", "organisation", "participant")
+# Folded stems of verbs of hosting (the place is the host, not an invitation).
+HOSTING_VERB_STEMS = ("استضاف", "تستضيف", "يستضيف", "احتضن", "تحتضن")
+LOCATIVE_WORDS = frozenset({"في", "من", "الى", "الي", "عبر", "داخل", "حول"})
+
+
+@dataclass
+class Owners:
+    """Which meeting each position of the text talks about."""
+
+    anchors: list[tuple[int, int, int]]  # (start, sentence, draft index)
+
+    def owner(self, an: Analysis, pos: int) -> int:
+        sent = an.sentence_index(pos)
+        best = None
+        for start, s, idx in self.anchors:
+            if s == sent and start <= pos:
+                best = idx
+        if best is None:
+            in_sentence = [idx for start, s, idx in self.anchors if s == sent]
+            best = in_sentence[0] if in_sentence else 0
+        return best
+
+
+def owners_for(drafts: list[MeetingDraft]) -> Owners:
+    anchors = [(m.start, m.sentence, i) for i, d in enumerate(drafts) for m in d.mentions]
+    anchors.sort()
+    return Owners(anchors)
+
+
+def valid_actors(an: Analysis) -> list[ActorMention]:
+    """Actor mentions that name a party, not an adjective or a place."""
+    lex = an.lex
+    delegation = lex.words.get("delegation_nouns", frozenset())
+    titles = an.group("title")
+    out: list[ActorMention] = []
+    for a in an.actors:
+        prev = an.words_before(a.start, 1)
+        prev_word = prev[-1] if prev else ""
+        if a.via == "demonym":
+            after_title = any(0 <= a.start - t.end <= 2 for t in titles)
+            chained = bool(out) and out[-1].via == "demonym" and 0 <= a.start - out[-1].end <= 2
+            if not (prev_word in delegation or after_title or chained):
+                continue
+        elif a.via == "capital":
+            text_before = an.text[a.start:a.match.body_start] if a.match else ""
+            if prev_word in LOCATIVE_WORDS or text_before.endswith("ب"):
+                continue
+            if prev_word in lex.words.get("capital_nouns", frozenset()):
+                continue
+        out.append(a)
+    return out
+
+
+def groups(an: Analysis, actors: list[ActorMention]) -> list[list[ActorMention]]:
+    """Coordinated runs of actor mentions ("روسيا وتركيا وإيران", "الأردن، والعراق")."""
+    runs: list[list[ActorMention]] = []
+    for a in actors:
+        if runs:
+            last = runs[-1][-1]
+            gap = an.text[last.end:a.start]
+            if a.start == last.start:
+                continue
+            if _is_coordination(gap) and an.sentence_index(a.start) == an.sentence_index(last.start):
+                runs[-1].append(a)
+                continue
+        runs.append([a])
+    return runs
+
+
+def _is_coordination(gap: str) -> bool:
+    stripped = gap.replace(",", " ").replace("،", " ").replace('"', " ").strip()
+    return stripped in {"", "و", "او", "ثم"} and len(gap) <= 6
+
+
+def _cue_near(an: Analysis, matches: list[Match], lo: int, hi: int) -> Match | None:
+    for m in matches:
+        if lo <= m.start < hi:
+            return m
+    return None
+
+
+def assign(an: Analysis, drafts: list[MeetingDraft], owners: Owners) -> None:
+    """Fill participants and people of every draft meeting."""
+    if not drafts:
+        return
+    actors = valid_actors(an)
+    roles: list[dict[str, tuple[str, object]]] = [{} for _ in drafts]
+    role_cues = an.group("role")
+    level_cues = an.group("level")
+    delegation = an.lex.words.get("delegation_nouns", frozenset())
+    act_cues = an.group("act")
+    host_verbs = an.group("host_verbs")
+    future_sentences = {an.sentence_index(f.start) for f in an.group("followup")}
+
+    def add(idx: int, mention: ActorMention, role: str) -> None:
+        row = an.lex.actors.get(mention.actor, {})
+        if row.get("type") == "organisation" and role != "host":
+            role = "organisation"
+        current = roles[idx].get(mention.actor)
+        if current is None or ROLE_PRECEDENCE.index(role) < ROLE_PRECEDENCE.index(current[0]):
+            roles[idx][mention.actor] = (role, mention)
+
+    for run in groups(an, actors):
+        first, last = run[0], run[-1]
+        sent = an.sentences[an.sentence_index(first.start)]
+        if an.sentence_index(first.start) in future_sentences:
+            continue
+        idx = owners.owner(an, first.start)
+        before_lo = max(sent.start, first.start - 45)
+        after_hi = min(sent.end, last.end + 30)
+        role_before = _cue_near(an, role_cues, before_lo, first.start)
+        role_after = _cue_near(an, role_cues, last.end, after_hi)
+        level_before = _cue_near(an, level_cues, before_lo, first.start)
+        prev_words = an.words_before(first.start, 1)
+        delegation_before = bool(prev_words) and prev_words[-1] in delegation
+        verb_before = any(0 <= first.start - c.end <= 2 for c in act_cues)
+        verb_after = any(0 <= c.start - last.end <= 2 for c in act_cues) and len(run) >= 2
+        host_before = any(0 <= first.start - h.end <= 12 for h in host_verbs)
+        if role_after and role_after.entry.key == "observer":
+            role = "observer"
+        elif host_before:
+            role = "host"
+        elif role_before:
+            role = role_before.entry.key
+        elif level_before or delegation_before or verb_after or (verb_before and len(run) >= 2):
+            role = "participant"
+        elif any(a.via == "person" for a in run):
+            continue  # people are handled below, with their titles
+        else:
+            continue
+        for a in run:
+            add(idx, a, role)
+
+    # Host verbs whose subject is a place descriptor: "استضافت العاصمة الأردنية".
+    for h in host_verbs:
+        if not h.entry.key.startswith(HOSTING_VERB_STEMS):
+            continue
+        idx = owners.owner(an, h.start)
+        country = drafts[idx].meeting.country
+        if country:
+            mention = roles[idx].get(country, (None, None))[1]
+            roles[idx][country] = ("host", mention)
+
+    _people(an, drafts, owners, actors, roles, future_sentences)
+
+    for idx, draft in enumerate(drafts):
+        meeting = draft.meeting
+        _format_members(an, draft, roles[idx])
+        participants = []
+        for actor, (role, mention) in roles[idx].items():
+            if role == "participant" and actor == meeting.country:
+                role = "host"
+            ev = an.evidence(mention.start, mention.end) if mention is not None else None
+            participants.append(Participant(actor, role, ev, inferred=mention is None))
+        meeting.participants = participants
+
+
+def _format_members(an: Analysis, draft: MeetingDraft, roles: dict) -> None:
+    """Registry roles: Astana's guarantors are guarantors wherever they appear.
+
+    Also adds the format's fixed members when the text names them collectively
+    ("الدول الضامنة", "الدول الأعضاء") — marked inferred, with no span.
+    """
+    meeting = draft.meeting
+    fmt = an.lex.formats.get(meeting.format or "")
+    if not fmt:
+        return
+    members = _members(fmt)
+    for actor, role in members.items():
+        if actor in roles and roles[actor][0] == "participant" and role in {"guarantor", "member"}:
+            roles[actor] = (role, roles[actor][1])
+    collective = {c.entry.key for c in an.group("role")
+                  if any(c.start >= m.start - 200 for m in draft.mentions)}
+    for actor, role in members.items():
+        if role in collective and role in {"guarantor", "member"} and actor not in roles:
+            roles[actor] = (role, None)
+    org = fmt.get("organisation")
+    if org and org not in roles and any(a.actor == org for a in an.actors):
+        roles[org] = ("organisation", next(a for a in an.actors if a.actor == org))
+
+
+def _members(fmt: dict) -> dict[str, str]:
+    raw = fmt.get("members") or {}
+    if isinstance(raw, dict):
+        return {str(k): str(v) for k, v in raw.items()}
+    out: dict[str, str] = {}
+    for item in raw:
+        if isinstance(item, dict):
+            actor = item.get("actor") or item.get("key")
+            if actor:
+                out[str(actor)] = str(item.get("role", "member"))
+        elif isinstance(item, str):
+            out[item] = "member"
+    return out
+
+
+def _people(an: Analysis, drafts: list[MeetingDraft], owners: Owners,
+            actors: list[ActorMention], roles: list[dict], future_sentences: set[int]) -> None:
+    titles = an.group("title")
+    seen: list[set[str]] = [set() for _ in drafts]
+    for em in an.group("entity"):
+        if em.entry.kind != "person":
+            continue
+        row = em.entry.data or {}
+        idx = owners.owner(an, em.start)
+        if em.entry.key in seen[idx]:
+            continue
+        title = _title_before(an, titles, em.start)
+        actor = row.get("actor") or None
+        if an.sentence_index(em.start) in future_sentences and title is None:
+            continue
+        seen[idx].add(em.entry.key)
+        ev = an.evidence(em.start + em.prefix, em.end)
+        drafts[idx].meeting.people.append(Person(
+            name=row.get("name_en") or None,
+            name_ar=ev.text,
+            actor=actor,
+            title=(title.entry.key if title else row.get("title_en")) or None,
+            title_ar=an.evidence(title.start, title.end).text if title else None,
+            evidence=ev,
+        ))
+        if actor and actor not in roles[idx]:
+            mention = ActorMention(em.start, em.end, actor, "person", em)
+            row_type = an.lex.actors.get(actor, {}).get("type")
+            roles[idx][actor] = ("organisation" if row_type == "organisation" else "participant",
+                                 mention)
+
+
+def _title_before(an: Analysis, titles: list[Match], pos: int) -> Match | None:
+    """The title of office just before a name, skipping a demonym or two."""
+    best = None
+    for t in titles:
+        if t.end <= pos and pos - t.end <= 40 and len(an.text[t.end:pos].split()) <= 4:
+            best = t
+    return best
