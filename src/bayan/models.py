@@ -93,6 +93,8 @@ class Meeting:
     follow_ups: list[FollowUp] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
     conflicts: list[dict[str, Any]] = field(default_factory=list)
+    # field name → how it was inferred when the article does not state it
+    inferred_from: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

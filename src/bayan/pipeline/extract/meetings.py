@@ -18,6 +18,7 @@ from bayan.arabic.matcher import Match
 from bayan.arabic.numbers import NumberMatch
 from bayan.models import Evidence, Meeting
 from bayan.pipeline.extract.analysis import Analysis
+from bayan.pipeline.extract.calendar import complete_from_calendar
 
 WINDOW = 110  # folded characters after a meeting noun that describe it
 LEAD_SENTENCES = 3  # title + first paragraph(s) name the primary meeting
@@ -291,7 +292,19 @@ def _vote_primary(an: Analysis, draft: MeetingDraft) -> None:
         meeting.dates_inferred = chosen.inferred
     for m in mentions[:5]:
         meeting.evidence.append(an.evidence(m.start, m.window_end))
+    complete_from_calendar(meeting)
+    _default_level(meeting, an)
     _set_country(meeting, an)
+
+
+def _default_level(meeting: Meeting, an: Analysis) -> None:
+    """A format held at one level (Astana: envoys) gives it when the text does not."""
+    if meeting.level or not meeting.format:
+        return
+    level = (an.lex.formats.get(meeting.format) or {}).get("default_level")
+    if level:
+        meeting.level = level
+        meeting.inferred_from["level"] = f"usual level of the {meeting.format} format (formats.yaml)"
 
 
 def _lead_relative_date(an: Analysis, draft: MeetingDraft) -> DateMention | None:
