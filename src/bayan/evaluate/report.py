@@ -46,9 +46,12 @@ def print_report(console: Console, result: EvalResult, thresholds: dict[str, flo
             row.append(f"{_fmt(acc.value)} ({acc.correct}/{acc.total})" if acc else "—")
         table.add_row(*row)
     console.print(table)
-    errors = [f for f in result.files if f.error]
+    errors = [f for f in result.files if f.error and not f.skipped]
     for f in errors:
         console.print(f"[red]error[/red] {f.gold_path}: {f.error}", highlight=False)
+    for f in result.files:
+        if f.skipped:
+            console.print(f"[yellow]skipped[/yellow] {f.gold_path}: {f.error}", highlight=False)
     if details:
         for f in result.files:
             if f.misses:

@@ -69,6 +69,7 @@ class FileScore:
     acc: dict[str, Accuracy] = field(default_factory=dict)
     misses: list[str] = field(default_factory=list)
     error: str | None = None
+    skipped: bool = False  # the source is not on this machine (e.g. ../shared/seeds)
 
 
 @dataclass
@@ -117,13 +118,15 @@ def evaluate_dir(gold_dir: Path, splits: list[str] | None = None) -> EvalResult:
     for path in paths:
         gold = load_gold(path)
         score = FileScore(path, path.parent.name)
-        source = (path.parent / gold["source"]).resolve()
+        source_ref, line_no = _split_line_ref(gold["source"])
+        source = (path.parent / source_ref).resolve()
         if not source.exists():
             score.error = f"source not found: {source}"
+            score.skipped = True
             files.append(score)
             continue
-        docs = [d for d in extract_paths([source])]
-        doc = docs[0] if docs else None
+        docs = list(extract_paths([source]))
+        doc = docs[line_no - 1] if line_no and len(docs) >= line_no else (docs[0] if docs else None)
         if doc is None or not hasattr(doc, "meetings"):
             score.error = getattr(doc, "reason", "no output")
             files.append(score)
@@ -131,6 +134,14 @@ def evaluate_dir(gold_dir: Path, splits: list[str] | None = None) -> EvalResult:
         score_document(gold, doc.to_dict(include_body=False), score)
         files.append(score)
     return EvalResult(files)
+
+
+def _split_line_ref(ref: str) -> tuple[str, int | None]:
+    """``file.jsonl:3`` names the third record of a JSON Lines file."""
+    head, sep, tail = ref.rpartition(":")
+    if sep and tail.isdigit() and head:
+        return head, int(tail)
+    return ref, None
 
 
 def score_document(gold: dict[str, Any], pred: dict[str, Any], score: FileScore) -> None:
@@ -253,6 +264,10 @@ def _referred_match(g: dict, p: dict) -> bool:
 
 
 def _score_framing(gold: list[dict], pred: list[dict], score: FileScore) -> None:
+    # A label repeated through an article is one framing choice: score distinct
+    # (kind, folded text) pairs, not occurrences.
+    gold = _distinct(gold)
+    pred = _distinct(pred)
     c = score.sets.setdefault("framing", Counts())
     unmatched = list(pred)
     for g in gold:
@@ -268,6 +283,17 @@ def _score_framing(gold: list[dict], pred: list[dict], score: FileScore) -> None
     c.fp += len(unmatched)
     for p in unmatched:
         score.misses.append(f"framing: false {p.get('kind')} «{p.get('text')}»")
+
+
+def _distinct(items: list[dict]) -> list[dict]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for item in items:
+        key = (item.get("kind", ""), normalise(item.get("text", "")))
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
 
 
 def _overlaps(a: str, b: str) -> bool:

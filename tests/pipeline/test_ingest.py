@@ -1,0 +1,140 @@
+"""Ingest: encodings are detected, bad inputs become one-line errors, order is kept."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bayan.pipeline.ingest import InputError, RawInput, iter_inputs
+
+ARABIC = "التقى وزير الخارجية نظيره الروسي في موسكو اليوم.\nوبحث الجانبان العلاقات الثنائية."
+
+
+def _one(path) -> RawInput | InputError:
+    items = list(iter_inputs([path]))
+    assert len(items) == 1
+    return items[0]
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        (ARABIC.encode("utf-8"), "utf-8"),
+        (b"\xef\xbb\xbf" + ARABIC.encode("utf-8"), "utf-8-sig"),
+        (ARABIC.encode("cp1256"), "windows-1256"),
+        (b"\xff\xfe" + ARABIC.encode("utf-16-le"), "utf-16"),
+        (b"\xfe\xff" + ARABIC.encode("utf-16-be"), "utf-16"),
+        (ARABIC.encode("utf-16-be"), "utf-16-be"),
+        (ARABIC.encode("utf-16-le"), "utf-16-le"),
+    ],
+    ids=["utf8", "utf8-bom", "cp1256", "utf16le-bom", "utf16be-bom", "utf16be-nobom", "utf16le-nobom"],
+)
+def test_encodings_are_detected(tmp_path, data, encoding):
+    path = tmp_path / "article.txt"
+    path.write_bytes(data)
+    item = _one(path)
+    assert isinstance(item, RawInput), item
+    assert item.text == ARABIC
+    assert item.encoding == encoding
+    assert item.html is None
+    assert item.raw_bytes_len == len(data)
+
+
+def test_html_by_extension_and_by_sniffing(tmp_path):
+    page = "<html><body><p>" + ARABIC + "</p></body></html>"
+    (tmp_path / "a.html").write_text(page, encoding="utf-8")
+    (tmp_path / "b.txt").write_text("<!DOCTYPE html>\n" + page, encoding="utf-8")
+    items = list(iter_inputs([tmp_path / "a.html", tmp_path / "b.txt"]))
+    assert all(isinstance(i, RawInput) and i.html and i.text is None for i in items)
+
+
+def test_jsonl_records_and_one_broken_line(tmp_path):
+    path = tmp_path / "batch.jsonl"
+    lines = [
+        json.dumps({"text": ARABIC, "url": "https://sana.sy/?p=1", "outlet": "سانا",
+                    "published": "2024-11-12"}, ensure_ascii=False),
+        '{"text": "مقطوع',
+        json.dumps({"html": "<p>" + ARABIC + "</p>"}, ensure_ascii=False),
+        json.dumps({"url": "https://example.com"}),
+        "",
+        json.dumps({"text": "نص ثالث"}, ensure_ascii=False),
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    items = list(iter_inputs([path]))
+    assert [type(i).__name__ for i in items] == ["RawInput", "InputError", "RawInput", "InputError", "RawInput"]
+    first, broken, second, no_text, third = items
+    assert first.source == f"{path}#L1"
+    assert (first.text, first.url, first.outlet, first.published) == (
+        ARABIC, "https://sana.sy/?p=1", "سانا", "2024-11-12")
+    assert broken.source == f"{path}#L2" and "invalid JSON" in broken.reason
+    assert second.html and second.text is None and second.source == f"{path}#L3"
+    assert "text" in no_text.reason and no_text.source == f"{path}#L4"
+    assert third.text == "نص ثالث" and third.source == f"{path}#L6"
+
+
+def test_directory_is_recursive_sorted_and_skips_hidden(tmp_path):
+    (tmp_path / "b").mkdir()
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "b" / "2.txt").write_text("ثاني", encoding="utf-8")
+    (tmp_path / "b" / "1.txt").write_text("أول", encoding="utf-8")
+    (tmp_path / "a.txt").write_text("صفر", encoding="utf-8")
+    (tmp_path / "c.txt").write_text("ثالث", encoding="utf-8")
+    (tmp_path / ".hidden.txt").write_text("مخفي", encoding="utf-8")
+    (tmp_path / ".git" / "x.txt").write_text("مخفي", encoding="utf-8")
+    items = list(iter_inputs([tmp_path]))
+    assert [i.text for i in items] == ["صفر", "أول", "ثاني", "ثالث"]
+
+
+def test_paths_keep_their_given_order(tmp_path):
+    paths = []
+    for name, text in [("z.txt", "أخير"), ("a.txt", "أول")]:
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        paths.append(tmp_path / name)
+    assert [i.text for i in iter_inputs(paths)] == ["أخير", "أول"]
+
+
+def test_bad_inputs_are_errors_and_never_stop_the_batch(tmp_path):
+    missing = tmp_path / "missing.txt"
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n\t\n", encoding="utf-8")
+    png = tmp_path / "image.txt"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    nul = tmp_path / "blob.txt"
+    nul.write_bytes(b"abc\x00\x01\x02\xff\xfe\x00\x9c" * 50)
+    good = tmp_path / "good.txt"
+    good.write_text(ARABIC, encoding="utf-8")
+    items = list(iter_inputs([missing, empty, png, nul, good]))
+    assert [type(i).__name__ for i in items] == ["InputError"] * 4 + ["RawInput"]
+    assert items[0].reason == "no such file or directory"
+    assert items[1].reason == "empty file"
+    assert items[2].reason == "binary file, not text"
+    assert items[3].reason == "binary file, not text"
+    assert str(items[0]) == f"{missing}: no such file or directory"
+    assert "\n" not in str(items[2])
+
+
+def test_too_large_file_is_refused(tmp_path, monkeypatch):
+    import bayan.pipeline.ingest as ingest
+
+    monkeypatch.setattr(ingest, "MAX_BYTES", 10)
+    path = tmp_path / "big.txt"
+    path.write_text(ARABIC, encoding="utf-8")
+    item = _one(path)
+    assert isinstance(item, InputError)
+    assert item.reason.startswith("file too large")
+
+
+def test_permission_denied_is_an_error(tmp_path):
+    import os
+
+    path = tmp_path / "locked.txt"
+    path.write_text(ARABIC, encoding="utf-8")
+    path.chmod(0)
+    try:
+        if os.access(path, os.R_OK):
+            pytest.skip("running as a user that ignores file permissions")
+        item = _one(path)
+        assert isinstance(item, InputError) and item.reason == "permission denied"
+    finally:
+        path.chmod(0o644)
