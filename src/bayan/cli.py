@@ -80,7 +80,7 @@ def extract(
             progress.advance(task)
             if isinstance(item, InputError):
                 failures += 1
-                err.print(f"[red]error[/red] {item.source}: {item.reason}", highlight=False)
+                err.print(f"[red]error[/red] {item.source}: {item.reason}", highlight=False, soft_wrap=True)
                 continue
             if output_format is OutputFormat.jsonl:
                 sys.stdout.write(json.dumps(item.to_dict(include_body), ensure_ascii=False) + "\n")
@@ -128,7 +128,7 @@ def _guard(fn):
     try:
         return fn()
     except BayanError as exc:
-        err.print(f"[red]error[/red] {exc}", highlight=False)
+        err.print(f"[red]error[/red] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
 
 

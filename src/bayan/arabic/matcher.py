@@ -110,7 +110,7 @@ def _is_word_char(ch: str) -> bool:
 
 def _nisba_forms(base: str) -> list[str]:
     """روسي → روسي، روسيه، روسيين، روسيون … and their ال forms."""
-    stem = base[3:] if base.startswith("ال") and len(base) > 3 else base
+    stem = base[2:] if base.startswith("ال") and len(base) > 4 else base
     if stem.endswith("ي"):
         forms = [stem + suffix for suffix in _NISBA_SUFFIXES]
         forms.append(stem + "يه")  # ـيّة written out as ـية after folding shadda

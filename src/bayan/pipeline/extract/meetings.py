@@ -141,7 +141,7 @@ def _describe(an: Analysis, m: Mention, sent) -> None:
     for fu in an.group("followup"):
         if m.start - 40 <= fu.start < min(hi, m.end + 40):
             m.future = True
-    if m.date and an.published and m.date.date_from[:4].isdigit():
+    if m.date and an.published and m.date.date_from and m.date.date_from[:4].isdigit():
         if m.date.date_from > an.published.isoformat() and not m.date.relative:
             m.future = True
     for sm in an.group("sideline_markers"):
@@ -212,7 +212,8 @@ def _same_as(m: Mention, meeting: Meeting) -> bool:
         return False
     if m.city and meeting.city and m.city != meeting.city:
         return False
-    if m.date and meeting.start_date and not m.date.date_from.startswith(meeting.start_date[:7]):
+    if m.date and m.date.date_from and meeting.start_date \
+            and not m.date.date_from.startswith(meeting.start_date[:7]):
         return False
     return bool(m.format or m.level or m.city or m.date) and not (
         meeting.primary and m.past
@@ -282,9 +283,15 @@ def _vote_primary(an: Analysis, draft: MeetingDraft) -> None:
     if cities:
         meeting.city = _vote(meeting, "city", cities, mentions, an, lambda m: m.city, None)
         meeting.city_inferred = all(m.city_inferred for m in mentions if m.city == meeting.city)
-    explicit = [m.date for m in mentions if m.date and not m.date.relative]
-    relative = [m.date for m in mentions if m.date and m.date.relative]
+    candidates = [m.date for m in mentions if m.date and m.date.date_from
+                  and _plausible_meeting_date(m.date, an)]
+    explicit = sorted((d for d in candidates if not d.relative),
+                      key=lambda d: -PRECISION_RANK.get(d.precision, 0))
+    relative = [d for d in candidates if d.relative]
     chosen = explicit[0] if explicit else (relative[0] if relative else None)
+    if chosen is not None and chosen.precision != "day":
+        # "عام 2017" near the noun is context, not the day of the meeting.
+        chosen = None
     if chosen is None:
         chosen = _lead_relative_date(an, draft)
     if chosen:
@@ -305,6 +312,24 @@ def _default_level(meeting: Meeting, an: Analysis) -> None:
     if level:
         meeting.level = level
         meeting.inferred_from["level"] = f"usual level of the {meeting.format} format (formats.yaml)"
+
+
+PRECISION_RANK = {"day": 3, "month": 2, "year": 1}
+REPORT_WINDOW_DAYS = 21  # an article reports a meeting held at most this long before it
+
+
+def _plausible_meeting_date(d: DateMention, an: Analysis) -> bool:
+    """A date that can be the reported meeting's: not far from the publication date."""
+    if an.published is None or not d.date_from or len(d.date_from) < 10:
+        return True
+    from datetime import date
+
+    try:
+        start = date.fromisoformat(d.date_from)
+    except ValueError:
+        return False
+    delta = (an.published - start).days
+    return -3 <= delta <= REPORT_WINDOW_DAYS
 
 
 def _lead_relative_date(an: Analysis, draft: MeetingDraft) -> DateMention | None:

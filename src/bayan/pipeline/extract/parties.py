@@ -56,6 +56,8 @@ def valid_actors(an: Analysis) -> list[ActorMention]:
     for a in an.actors:
         prev = an.words_before(a.start, 1)
         prev_word = prev[-1] if prev else ""
+        if prev_word in lex.words.get("capital_nouns", frozenset()):
+            continue  # "عاصمة كازاخستان", "العاصمة الأردنية": the place, not a party
         if a.via == "demonym":
             after_title = any(0 <= a.start - t.end <= 2 for t in titles)
             chained = bool(out) and out[-1].via == "demonym" and 0 <= a.start - out[-1].end <= 2
@@ -168,7 +170,7 @@ def assign(an: Analysis, drafts: list[MeetingDraft], owners: Owners) -> None:
         _format_members(an, draft, roles[idx])
         participants = []
         for actor, (role, mention) in roles[idx].items():
-            if role == "participant" and actor == meeting.country:
+            if role in {"participant", "member"} and actor == meeting.country:
                 role = "host"
             ev = an.evidence(mention.start, mention.end) if mention is not None else None
             participants.append(Participant(actor, role, ev, inferred=mention is None))
