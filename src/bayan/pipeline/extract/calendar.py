@@ -42,6 +42,14 @@ def complete_from_calendar(meeting: Meeting) -> None:
         meeting.start_date, meeting.end_date = start, end
         meeting.dates_inferred = True
         meeting.inferred_from["dates"] = SOURCE
+    elif start and end and start <= meeting.start_date <= end and meeting.start_date != start \
+            and (meeting.end_date or meeting.start_date) <= end:
+        # One day of a multi-day round read ("اليوم الثاني"): the calendar has the span.
+        meeting.start_date, meeting.end_date = start, end
+        meeting.inferred_from["dates"] = SOURCE
+    elif start and end and meeting.start_date == start and (meeting.end_date or start) < end:
+        meeting.end_date = end
+        meeting.inferred_from["end_date"] = SOURCE
     elif start and meeting.start_date[5:] == start[5:] and meeting.start_date[:4] != start[:4] \
             and meeting.dates_inferred:
         # Day and month read, year guessed from the publication date and wrong.

@@ -65,6 +65,13 @@ def find_meetings(an: Analysis) -> list[MeetingDraft]:
     primary_mentions = [m for m in current if not _is_referred(m)]
     drafts: list[MeetingDraft] = []
     if primary_mentions:
+        first = _build(an, primary_mentions, primary=True).meeting
+        # A mention with its own place, level or format that the majority does not
+        # share ("اجتماع وزراء الدفاع في موسكو في 25 أبريل") is another meeting.
+        discordant = [m for m in primary_mentions if _discordant(m, first)]
+        if discordant and len(discordant) < len(primary_mentions):
+            primary_mentions = [m for m in primary_mentions if m not in discordant]
+            referred = sorted(referred + discordant, key=lambda m: m.start)
         drafts.append(_build(an, primary_mentions, primary=True))
     primary = drafts[0].meeting if drafts else None
     for m in referred:
@@ -85,6 +92,27 @@ def find_meetings(an: Analysis) -> list[MeetingDraft]:
     if primary is None and drafts:
         drafts[0].meeting.primary = True
     return drafts
+
+
+def _discordant(m: Mention, meeting: Meeting) -> bool:
+    if m.city and meeting.city and m.city != meeting.city:
+        return True
+    if m.level and meeting.level and m.level != meeting.level and m.date is not None:
+        return True
+    if m.date and m.date.date_from and meeting.start_date and m.date.precision == "day" \
+            and not _within(m.date.date_from, meeting.start_date, meeting.end_date):
+        return True
+    return bool(m.format and meeting.format and m.format != meeting.format
+                and m.format_strength == "alias" and (m.city or m.date or m.level))
+
+
+def _within(day: str, start: str, end: str | None) -> bool:
+    return start[:10] <= day[:10] <= (end or start)[:10]
+
+
+def _weight(an: Analysis, m: Mention) -> int:
+    """Title and lead paragraph name the reported meeting: their mentions count double."""
+    return 2 if m.sentence < LEAD_SENTENCES else 1
 
 
 def _mentions(an: Analysis) -> list[Mention]:
@@ -191,6 +219,19 @@ def _city_in(an: Analysis, lo: int, hi: int) -> tuple[str | None, bool]:
     return None, False
 
 
+def _city_in_lead(an: Analysis, draft: MeetingDraft) -> tuple[str, bool] | None:
+    """The place named in a sentence that reports the primary meeting, before its noun:
+    "استضافت العاصمة الكازاخستانية، أمس واليوم، الجولة العشرين"."""
+    for idx in sorted(draft.sentences):
+        if idx >= LEAD_SENTENCES + 2:
+            break
+        sent = an.sentences[idx]
+        city, inferred = _city_in(an, sent.start, sent.end)
+        if city:
+            return city, inferred
+    return None
+
+
 def _after_capital_descriptor(an: Analysis, pos: int) -> bool:
     words = an.words_before(pos, 2)
     return len(words) == 2 and words[0] in an.lex.words.get("capital_nouns", frozenset())
@@ -263,9 +304,16 @@ def _set_country(meeting: Meeting, an: Analysis) -> None:
 def _vote_primary(an: Analysis, draft: MeetingDraft) -> None:
     meeting = draft.meeting
     mentions = draft.mentions
-    formats = Counter(m.format for m in mentions if m.format and m.format_strength == "alias")
-    if not formats:
-        formats = Counter(m.format for m in mentions if m.format)
+    formats: Counter = Counter()
+    for m in mentions:
+        if m.format:
+            formats[m.format] += _weight(an, m) * (2 if m.format_strength == "alias" else 1)
+    # The title and lead name the track even without a meeting noun
+    # ("وزراء خارجية دول منظمة معاهدة الأمن الجماعي يدعون …").
+    lead_end = an.sentences[min(LEAD_SENTENCES, len(an.sentences)) - 1].end if an.sentences else 0
+    for fm in an.group("format"):
+        if fm.start < lead_end:
+            formats[fm.entry.key] += 2
     if not formats:
         # Format names anywhere outside referred/future windows still speak for it.
         formats = Counter(f.entry.key for f in an.group("format") if f.entry.form == "alias")
@@ -279,7 +327,14 @@ def _vote_primary(an: Analysis, draft: MeetingDraft) -> None:
     levels = Counter(m.level for m in mentions if m.level)
     if levels:
         meeting.level = levels.most_common(1)[0][0]
-    cities = Counter(m.city for m in mentions if m.city)
+    cities: Counter = Counter()
+    for m in mentions:
+        if m.city:
+            cities[m.city] += _weight(an, m)
+    if not cities:
+        fallback = _city_in_lead(an, draft)
+        if fallback:
+            meeting.city, meeting.city_inferred = fallback
     if cities:
         meeting.city = _vote(meeting, "city", cities, mentions, an, lambda m: m.city, None)
         meeting.city_inferred = all(m.city_inferred for m in mentions if m.city == meeting.city)

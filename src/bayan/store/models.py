@@ -1,0 +1,180 @@
+"""SQLAlchemy 2 ORM for the Bayan store.
+
+Portable types only (Integer, String, Text, Boolean, DateTime, LargeBinary, JSON), so the
+same schema runs on SQLite and PostgreSQL. Every fact row carries ``document_id`` plus
+``start``/``end`` character offsets into that document's cleaned body (provenance).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class DocumentRow(Base):
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    outlet: Mapped[str | None] = mapped_column(String(200), nullable=True, index=True)
+    title: Mapped[str | None] = mapped_column(Text, nullable=True)
+    published: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    published_time: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    language: Mapped[str] = mapped_column(String(16), default="ar")
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    raw_text: Mapped[str] = mapped_column(Text, default="")
+    html: Mapped[str | None] = mapped_column(Text, nullable=True)
+    body: Mapped[str] = mapped_column(Text, default="")
+    body_norm: Mapped[str] = mapped_column(Text, default="")
+    title_norm: Mapped[str] = mapped_column(Text, default="")
+    minhash: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    duplicate_of: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id"), nullable=True, index=True
+    )
+    similarity: Mapped[float | None] = mapped_column(nullable=True)
+    ingested_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ExtractionRow(Base):
+    __tablename__ = "extractions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    extractor_version: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    payload: Mapped[str] = mapped_column(Text)  # JSON text of Document.to_dict(include_body=False)
+
+
+class MeetingRow(Base):
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    format: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    round: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    city: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    country: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    start_date: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    end_date: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    level: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    known_by_reference: Mapped[bool] = mapped_column(Boolean, default=False)
+    # field → {"value", "support", "sources", "values": {str(v): [doc ids]}, "notes"}
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class MeetingSourceRow(Base):
+    __tablename__ = "meeting_sources"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    primary: Mapped[bool] = mapped_column(Boolean, default=True)
+    local_index: Mapped[int] = mapped_column(Integer, default=0)
+    # the meeting's field values exactly as this document reported them
+    values: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    start: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    end: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class ParticipantRow(Base):
+    __tablename__ = "participants"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    actor: Mapped[str] = mapped_column(String(64), index=True)
+    role: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    inferred: Mapped[bool] = mapped_column(Boolean, default=False)
+    text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    start: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    end: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class StatementRow(Base):
+    __tablename__ = "statements"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"), nullable=True, index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    actors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    act: Mapped[str] = mapped_column(String(32), index=True)
+    topic: Mapped[str] = mapped_column(String(64), index=True)
+    target: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    text: Mapped[str] = mapped_column(Text)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    attribution: Mapped[str] = mapped_column(String(32), default="outlet")
+    speaker: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
+
+class FollowUpRow(Base):
+    __tablename__ = "follow_ups"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"), nullable=True, index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    format: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    place: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    date_from: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    date_to: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    text: Mapped[str] = mapped_column(Text)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    fulfilled_by: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"), nullable=True)
+
+
+class FramingRow(Base):
+    __tablename__ = "framing"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
+
+class ActorRow(Base):
+    __tablename__ = "actors"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name_en: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    name_ar: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    type: Mapped[str | None] = mapped_column(String(32), nullable=True)
+
+
+TABLES = [
+    "documents",
+    "extractions",
+    "meetings",
+    "meeting_sources",
+    "participants",
+    "statements",
+    "follow_ups",
+    "framing",
+    "actors",
+]
