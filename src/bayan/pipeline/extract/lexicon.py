@@ -109,7 +109,11 @@ def load_lexicon() -> Lexicon:
             cue = row.get("cue", "")
             label = row.get(column, "")
             if cue and label:
-                matcher.add(cue, Entry(group, group, label, row.get("strength") or row.get("weight") or "cue", row))
+                entry = Entry(group, group, label, row.get("strength") or row.get("weight") or "cue", row)
+                matcher.add(cue, entry)
+                if group in DEFINITE_GROUPS and not normalise(cue).startswith("ال"):
+                    # Verbal nouns take the article: رفض → الرفض، تأكيد → التأكيد.
+                    matcher.add("ال" + cue, entry)
 
     for name in WORD_LISTS:
         words = _word_list(name)
@@ -119,9 +123,11 @@ def load_lexicon() -> Lexicon:
     return lex
 
 
+DEFINITE_GROUPS = frozenset({"act", "topic"})
+
 WORD_LISTS = (
     "capital_nouns", "delegation_nouns", "joint_subjects", "host_verbs", "speech_verbs",
-    "past_markers", "sideline_markers",
+    "past_markers", "sideline_markers", "scope_breaks",
 )
 
 

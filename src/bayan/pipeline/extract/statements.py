@@ -33,6 +33,8 @@ def extract_statements(an: Analysis, drafts: list[MeetingDraft], owners: Owners)
     people = [m for m in an.group("entity") if m.entry.kind == "person"]
     future_sentences = {an.sentence_index(f.start) for f in an.group("followup")}
     quote_spans = _quotes(an.text)
+    acts = _effective_cues(an, acts)
+    breaks = an.group("scope_breaks")
     last_actors: dict[int, list[str]] = {}
     for i, cue in enumerate(acts):
         sent_i = an.sentence_index(cue.start)
@@ -43,6 +45,10 @@ def extract_statements(an: Analysis, drafts: list[MeetingDraft], owners: Owners)
                 break
             if nxt.start > cue.end:
                 scope_end = nxt.start
+                break
+        for b in breaks:
+            if cue.end <= b.start < scope_end:
+                scope_end = b.start
                 break
         scored: dict[str, int] = {}
         first_pos: dict[str, int] = {}
@@ -78,6 +84,24 @@ def extract_statements(an: Analysis, drafts: list[MeetingDraft], owners: Owners)
                 end=ev.end, target=target, attribution=attribution, speaker=speaker,
                 cue=an.evidence(cue.start, cue.end).text,
             ))
+
+
+def _effective_cues(an: Analysis, acts: list[Match]) -> list[Match]:
+    """Drop weak cues that sit inside a strong cue's sentence after it.
+
+    "وشدد الوزراء على دعم سيادة سوريا": the position is the affirmation; "دعم" is
+    part of its content, not a second statement.
+    """
+    out: list[Match] = []
+    strong_in: dict[int, int] = {}
+    for cue in acts:
+        sent = an.sentence_index(cue.start)
+        if cue.entry.form == "weak" and sent in strong_in and strong_in[sent] < cue.start:
+            continue
+        if cue.entry.form != "weak":
+            strong_in.setdefault(sent, cue.start)
+        out.append(cue)
+    return out
 
 
 def _weight(m: Match) -> int:
