@@ -12,6 +12,7 @@ from bayan.pipeline.extract.analysis import Analysis
 from bayan.pipeline.extract.meetings import MeetingDraft
 from bayan.pipeline.extract.parties import Owners
 
+PLACE_REACH = 110  # folded characters after the cue where its place is named
 NOUN_KIND = {"summit": "summit", "round": "round"}
 LEVEL_KIND = {"heads_of_state": "summit", "foreign_ministers": "ministerial",
               "defence_ministers": "ministerial", "experts": "working_group"}
@@ -20,40 +21,71 @@ LEVEL_KIND = {"heads_of_state": "summit", "foreign_ministers": "ministerial",
 def extract_followups(an: Analysis, drafts: list[MeetingDraft], owners: Owners) -> None:
     if not drafts:
         return
-    done: set[int] = set()
+    done: set[tuple[int, str]] = set()
+    format_spans = [(f.start, f.end) for f in an.group("format")]
     for cue in an.group("followup"):
         sent_i = an.sentence_index(cue.start)
-        if sent_i in done:
-            continue
-        done.add(sent_i)
         sent = an.sentences[sent_i]
         kind = _kind(an, cue, sent)
-        place = None
-        for em in an.in_span(an.group("entity"), sent):
-            if em.entry.kind == "city" and em.start >= cue.start - 60:
-                place = em.entry.key
-                break
+        if (sent_i, kind) in done:
+            continue
+        done.add((sent_i, kind))
+        place = _place(an, cue, sent, format_spans)
         dates = [d for d in an.in_span(an.dates, sent) if not d.relative]
-        future = [d for d in dates if not an.published or d.date_to >= an.published.isoformat()[: len(d.date_to)]]
+        future = [d for d in dates if d.date_to and (
+            not an.published or d.date_to >= an.published.isoformat()[: len(d.date_to)])]
         date_from = future[0].date_from if future else None
         date_to = future[0].date_to if future else None
         fmt = next((f.entry.key for f in an.in_span(an.group("format"), sent)), None)
         ev = an.evidence(sent.start, sent.end)
         idx = owners.owner(an, cue.start)
         meeting = drafts[idx].meeting if drafts[idx].meeting.primary else drafts[0].meeting
+        twin = next((f for f in meeting.follow_ups if f.kind == kind and f.place == place
+                     and (f.date_from == date_from or not date_from or not f.date_from)), None)
+        if twin is not None:
+            # The same announcement repeated later in the article: keep one, with dates.
+            twin.date_from = twin.date_from or date_from
+            twin.date_to = twin.date_to or date_to
+            continue
         meeting.follow_ups.append(FollowUp(kind=kind, text=ev.text, start=ev.start, end=ev.end,
                                            place=place, date_from=date_from, date_to=date_to,
                                            format=fmt))
 
 
+def _place(an: Analysis, cue, sent, format_spans: list[tuple[int, int]]) -> str | None:
+    """The city the follow-up is to be held in: a locative city after the cue
+    ("بطهران", "في جنيف"); a city inside a format name ("صيغة أستانا") is not a place."""
+    best = None
+    for em in an.in_span(an.group("entity"), sent):
+        if em.entry.kind != "city" or em.start < cue.start or em.start > cue.end + PLACE_REACH:
+            continue
+        if any(a <= em.start < b for a, b in format_spans):
+            continue
+        prev = an.words_before(em.start, 1)
+        locative = (em.prefix > 0 and an.text[em.start:em.body_start].endswith("ب")) or (
+            bool(prev) and prev[-1] in {"في", "بمدينه", "بالعاصمه"})
+        if locative:
+            return em.entry.key
+        best = best or em.entry.key
+    return best
+
+
 def _kind(an: Analysis, cue, sent) -> str:
+    """Kind from the cue itself, else from the meeting noun nearest to it (and the
+    level that qualifies that noun: "اجتماع وزراء الخارجية" is ministerial)."""
     if cue.entry.key in {"working_group", "mechanism", "summit", "ministerial", "round"}:
         return cue.entry.key
     nouns = [n for n in an.in_span(an.group("meeting_noun"), sent) if n.start >= cue.start - 40]
-    for n in nouns:
+    nouns.sort(key=lambda n: min(abs(n.start - cue.end), abs(cue.start - n.end)))
+    levels = an.in_span(an.group("level"), sent)
+    for n in nouns[:1]:
         if n.entry.key in NOUN_KIND:
             return NOUN_KIND[n.entry.key]
-    for lv in an.in_span(an.group("level"), sent):
-        if lv.entry.key in LEVEL_KIND:
-            return LEVEL_KIND[lv.entry.key]
+        for lv in levels:
+            if n.end <= lv.start <= n.end + 3 and lv.entry.key in LEVEL_KIND:
+                return LEVEL_KIND[lv.entry.key]
+    if not nouns:
+        for lv in levels:
+            if lv.entry.key in LEVEL_KIND:
+                return LEVEL_KIND[lv.entry.key]
     return cue.entry.key or "meeting"
