@@ -16,6 +16,22 @@ from bayan.pipeline.extract.parties import assign, owners_for
 from bayan.pipeline.extract.statements import extract_statements
 
 
+def _sideline_people(drafts) -> None:
+    """Delegation heads met on the sidelines were at the primary meeting too."""
+    if not drafts or not drafts[0].meeting.primary:
+        return
+    primary = drafts[0].meeting
+    for draft in drafts[1:]:
+        if draft.meeting.format != "bilateral":
+            continue
+        for person in draft.meeting.people:
+            known = [p for p in primary.people if p.name and p.name == person.name]
+            if not known:
+                primary.people.append(person)
+            elif len(person.name_ar) > len(known[0].name_ar):
+                known[0].name_ar, known[0].evidence = person.name_ar, person.evidence
+
+
 def extract(doc: Document, lex: Lexicon | None = None) -> Document:
     """Fill ``doc.meetings`` and ``doc.framing`` from ``doc.body``."""
     lex = lex or load_lexicon()
@@ -25,6 +41,7 @@ def extract(doc: Document, lex: Lexicon | None = None) -> Document:
     assign(an, drafts, owners)
     extract_statements(an, drafts, owners)
     extract_followups(an, drafts, owners)
+    _sideline_people(drafts)
     doc.meetings = [d.meeting for d in drafts]
     doc.framing = extract_framing(an)
     return doc

@@ -91,7 +91,27 @@ def find_meetings(an: Analysis) -> list[MeetingDraft]:
             drafts.append(draft)
     if primary is None and drafts:
         drafts[0].meeting.primary = True
+    if primary is not None:
+        for draft in drafts[1:]:
+            _sideline(an, draft, primary)
     return drafts
+
+
+def _sideline(an: Analysis, draft: MeetingDraft, primary: Meeting) -> None:
+    """"اجتماع مع الوفد السوري في إطار اجتماع أستانا": a bilateral meeting held on the
+    sidelines of the primary one, in its city."""
+    markers = an.group("sideline_markers")
+    if not any(m.start <= s.start <= m.window_end for m in draft.mentions for s in markers):
+        return
+    if any(m.noun in {"round", "summit"} for m in draft.mentions):
+        return
+    meeting = draft.meeting
+    meeting.format, meeting.format_inferred = "bilateral", False
+    meeting.round = None
+    if meeting.city is None and primary.city:
+        meeting.city, meeting.city_inferred = primary.city, True
+        meeting.country = primary.country
+        meeting.inferred_from["city"] = "held on the sidelines of the primary meeting"
 
 
 def _discordant(m: Mention, meeting: Meeting) -> bool:
@@ -164,7 +184,8 @@ def _describe(an: Analysis, m: Mention, sent) -> None:
     if dates:
         m.date = dates[0]
     for pm in an.group("past_markers"):
-        if lo <= pm.start < hi or (m.start - 30 <= pm.start < m.start):
+        # "الاجتماع السابق" / "استكمالاً للاجتماع": right after or just before the noun.
+        if m.end <= pm.start <= m.end + 15 or (m.start - 30 <= pm.start < m.start):
             m.past = True
     for fu in an.group("followup"):
         if m.start - 40 <= fu.start < min(hi, m.end + 40):

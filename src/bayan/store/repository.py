@@ -1,0 +1,1053 @@
+"""The Bayan store: documents, extractions and merged meeting records.
+
+``Store(url)`` opens (and migrates) a database; ``add_document`` ingests one extracted
+:class:`~bayan.models.Document`, deduplicates it (exact by content hash, near by MinHash),
+and links its meetings to existing meeting records, keeping every source's value so
+disagreements between outlets stay visible.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, delete, func, select, text
+from sqlalchemy.orm import Session
+
+from bayan.arabic.normalise import normalise
+from bayan.models import Document, Meeting
+from bayan.store.db import open_db, upgrade
+from bayan.store.models import (
+    TABLES,
+    ActorRow,
+    Base,
+    DocumentRow,
+    ExtractionRow,
+    FollowUpRow,
+    FramingRow,
+    MeetingRow,
+    MeetingSourceRow,
+    ParticipantRow,
+    StatementRow,
+)
+
+NUM_PERM = 128
+SHINGLE = 5
+NEAR_DUP_THRESHOLD = 0.8
+DATE_WINDOW_DAYS = 3
+MEETING_FIELDS = ("format", "round", "city", "country", "start_date", "end_date", "level")
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+# optional conjunction, optional preposition, optional article — or conjunction + لل
+_CLITIC = re.compile(r"(?:[وف]?[بلك]?ال|[وف]?لل|[وف]?[بلك]|[وف])")
+_YEARLESS = re.compile(r"^(?:--|XXXX-|xxxx-)?(\d{2})-(\d{2})$")
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def strip_clitics(word: str) -> str:
+    """Strip leading clitics (و ف ب ل ك ال لل) when at least three letters remain."""
+    for n in range(min(4, len(word) - 3), 0, -1):
+        if _CLITIC.fullmatch(word[:n]):
+            return word[n:]
+    return word
+
+
+def query_terms(query: str) -> list[str]:
+    """Normalise a search query and strip clitic prefixes from each word."""
+    words = _WORD.findall(normalise(query))
+    out: list[str] = []
+    for w in words:
+        t = strip_clitics(w)
+        if t and t not in out:
+            out.append(t)
+    return out
+
+
+def content_hash_of(doc: Document, raw_text: str) -> str:
+    if doc.content_hash:
+        return doc.content_hash
+    return hashlib.sha256((doc.body or raw_text or "").encode("utf-8")).hexdigest()
+
+
+def _shingles(norm: str) -> list[str]:
+    words = _WORD.findall(norm)
+    if not words:
+        return []
+    if len(words) < SHINGLE:
+        return [" ".join(words)]
+    return [" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)]
+
+
+def minhash_of(norm: str):  # noqa: ANN201 - datasketch.MinHash
+    """MinHash over word 5-shingles of normalised text; None when there are no words."""
+    from datasketch import MinHash
+
+    shingles = _shingles(norm)
+    if not shingles:
+        return None
+    mh = MinHash(num_perm=NUM_PERM, seed=1)
+    for sh in set(shingles):
+        mh.update(sh.encode("utf-8"))
+    return mh
+
+
+def _sig_bytes(mh) -> bytes:  # noqa: ANN001
+    return mh.hashvalues.astype("<u8").tobytes()
+
+
+def _sig_from_bytes(data: bytes):  # noqa: ANN201
+    import numpy as np
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, seed=1, hashvalues=np.frombuffer(data, dtype="<u8").copy())
+
+
+def _parse_date(value: str | None) -> tuple[str, date | None, tuple[int, int] | None]:
+    """Classify a date string: ('day', date) | ('partial', None) | ('yearless', (m, d))."""
+    if not value:
+        return "none", None, None
+    m = _YEARLESS.match(value)
+    if m:
+        return "yearless", None, (int(m.group(1)), int(m.group(2)))
+    try:
+        return "day", date.fromisoformat(value[:10]), None
+    except ValueError:
+        return "partial", None, None
+
+
+def dates_close(a: str | None, b: str | None, days: int = DATE_WINDOW_DAYS) -> bool:
+    """True when two ISO dates (any precision, or year-less ``--MM-DD``) can be the same event."""
+    if not a or not b:
+        return True
+    ka, da, ma = _parse_date(a)
+    kb, db, mb = _parse_date(b)
+    if ka == "day" and kb == "day":
+        return abs((da - db).days) <= days  # type: ignore[operator]
+    if "yearless" in (ka, kb):
+        md_a = ma if ka == "yearless" else ((da.month, da.day) if da else None)
+        md_b = mb if kb == "yearless" else ((db.month, db.day) if db else None)
+        if md_a is None or md_b is None:
+            return True
+        try:
+            x, y = date(2000, *md_a), date(2000, *md_b)
+        except ValueError:
+            return False
+        return abs((x - y).days) <= days
+    return a.startswith(b) or b.startswith(a)
+
+
+def _strong_date_match(a: str | None, b: str | None) -> bool:
+    ka, da, _ = _parse_date(a)
+    kb, db, _ = _parse_date(b)
+    return ka == kb == "day" and abs((da - db).days) <= DATE_WINDOW_DAYS  # type: ignore[operator]
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, str) and isinstance(b, str):
+        return normalise(a).casefold().strip() == normalise(b).casefold().strip()
+    return a == b
+
+
+def _doc_order_key(doc: DocumentRow) -> tuple[str, int]:
+    return (doc.published or "9999", doc.id)
+
+
+def meeting_values(m: Meeting) -> dict[str, Any]:
+    """The merge-relevant values one document reports for one meeting."""
+    inferred = sorted(
+        {k for k in m.inferred_from}
+        | ({"format"} if m.format_inferred else set())
+        | ({"city"} if m.city_inferred else set())
+        | ({"start_date", "end_date"} if m.dates_inferred else set())
+    )
+    vals: dict[str, Any] = {f: getattr(m, f) for f in MEETING_FIELDS}
+    vals["inferred"] = inferred
+    vals["primary"] = m.primary
+    return vals
+
+
+_ACTOR_NAMES: dict[str, tuple[str | None, str | None, str | None]] | None = None
+
+
+def actor_names() -> dict[str, tuple[str | None, str | None, str | None]]:
+    """key → (name_en, name_ar, type) from the packaged actor gazetteer (best effort)."""
+    global _ACTOR_NAMES
+    if _ACTOR_NAMES is None:
+        names: dict[str, tuple[str | None, str | None, str | None]] = {}
+        path = Path(__file__).resolve().parent.parent / "lang" / "ar" / "actors.tsv"
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except OSError:
+            lines = []
+        header: list[str] | None = None
+        for line in lines:
+            if not line.strip() or line.startswith("#"):
+                continue
+            cols = line.split("\t")
+            if header is None:
+                header = cols
+                continue
+            row = dict(zip(header, cols, strict=False))
+            if row.get("key"):
+                names[row["key"]] = (row.get("name_en") or None, row.get("name_ar") or None, row.get("type") or None)
+        _ACTOR_NAMES = names
+    return _ACTOR_NAMES
+
+
+# --------------------------------------------------------------------------- store
+
+
+class Store:
+    """Repository over a Bayan database (SQLite by default, PostgreSQL portable)."""
+
+    def __init__(self, url: str | None = None, *, migrate: bool = True, engine: Engine | None = None):
+        self.engine = engine or open_db(url)
+        if migrate:
+            upgrade(self.engine)
+        self._lsh = None
+        self._sigs: dict[int, Any] = {}
+        self._actor_keys: set[str] | None = None
+
+    # ---- plumbing
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        s = Session(self.engine)
+        try:
+            yield s
+            s.commit()
+        except BaseException:
+            s.rollback()
+            self._lsh = None
+            self._sigs = {}
+            self._actor_keys = None
+            raise
+        finally:
+            s.close()
+
+    def _has_fts(self, s: Session) -> bool:
+        if not self.is_sqlite:
+            return False
+        row = s.execute(
+            text("SELECT 1 FROM sqlite_master WHERE type='table' AND name='documents_fts'")
+        ).first()
+        return row is not None
+
+    # ---- near-duplicate index
+
+    def _ensure_lsh(self, s: Session):  # noqa: ANN202
+        if self._lsh is None:
+            from datasketch import MinHashLSH
+
+            lsh = MinHashLSH(threshold=0.5, num_perm=NUM_PERM)
+            sigs: dict[int, Any] = {}
+            rows = s.execute(
+                select(DocumentRow.id, DocumentRow.minhash).where(
+                    DocumentRow.minhash.is_not(None), DocumentRow.duplicate_of.is_(None)
+                )
+            )
+            for doc_id, sig in rows:
+                mh = _sig_from_bytes(sig)
+                sigs[doc_id] = mh
+                lsh.insert(doc_id, mh)
+            self._lsh, self._sigs = lsh, sigs
+        return self._lsh
+
+    def _find_near(self, s: Session, mh) -> tuple[int, float] | None:  # noqa: ANN001
+        lsh = self._ensure_lsh(s)
+        best: tuple[int, float] | None = None
+        for key in lsh.query(mh):
+            j = mh.jaccard(self._sigs[key])
+            if j >= NEAR_DUP_THRESHOLD and (best is None or j > best[1] or (j == best[1] and key < best[0])):
+                best = (key, j)
+        return best
+
+    # ---- ingestion
+
+    def add_document(
+        self,
+        doc: Document,
+        raw_text: str | None = None,
+        html: str | None = None,
+        *,
+        extractor_version: str = "",
+    ) -> tuple[int, str]:
+        """Store one document and its facts. Returns (document id, "new"|"duplicate"|"near_duplicate")."""
+        with self.session() as s:
+            return self._add(s, doc, raw_text, html, extractor_version)
+
+    def add_documents(
+        self,
+        items: Iterable[Document | tuple[Document, str | None, str | None]],
+        *,
+        batch_size: int = 100,
+        extractor_version: str = "",
+    ) -> list[tuple[int, str]]:
+        """Add many documents, committing every ``batch_size`` documents."""
+        results: list[tuple[int, str]] = []
+        batch: list[tuple[Document, str | None, str | None]] = []
+
+        def flush() -> None:
+            if not batch:
+                return
+            with self.session() as s:
+                for d, r, h in batch:
+                    results.append(self._add(s, d, r, h, extractor_version))
+            batch.clear()
+
+        for item in items:
+            batch.append(item if isinstance(item, tuple) else (item, None, None))
+            if len(batch) >= batch_size:
+                flush()
+        flush()
+        return results
+
+    def _add(
+        self, s: Session, doc: Document, raw_text: str | None, html: str | None, version: str
+    ) -> tuple[int, str]:
+        raw = raw_text if raw_text is not None else (doc.raw_text or "")
+        html = html if html is not None else doc.html
+        chash = content_hash_of(doc, raw)
+        existing = s.scalar(select(DocumentRow.id).where(DocumentRow.content_hash == chash))
+        if existing is not None:
+            return existing, "duplicate"
+
+        body = doc.body or ""
+        body_norm = normalise(body)
+        mh = minhash_of(body_norm)
+        near = self._find_near(s, mh) if mh is not None else None
+
+        row = DocumentRow(
+            source=doc.source,
+            url=doc.url,
+            outlet=doc.outlet,
+            title=doc.title,
+            published=doc.published,
+            published_time=doc.published_time,
+            language=doc.language or "ar",
+            content_hash=chash,
+            raw_text=raw,
+            html=html,
+            body=body,
+            body_norm=body_norm,
+            title_norm=normalise(doc.title or ""),
+            minhash=_sig_bytes(mh) if mh is not None else None,
+            duplicate_of=near[0] if near else None,
+            similarity=round(near[1], 4) if near else None,
+        )
+        s.add(row)
+        s.flush()
+        if self._has_fts(s):
+            s.execute(
+                text("INSERT INTO documents_fts(rowid, body_norm, title_norm) VALUES (:id, :b, :t)"),
+                {"id": row.id, "b": row.body_norm, "t": row.title_norm},
+            )
+        self._add_extraction(s, row.id, doc, version)
+        if near:
+            # stored and searchable, but its facts are not counted twice
+            self._store_framing(s, row.id, doc)
+            return row.id, "near_duplicate"
+        if mh is not None and self._lsh is not None:
+            self._lsh.insert(row.id, mh)
+            self._sigs[row.id] = mh
+        self._store_facts(s, row, doc)
+        return row.id, "new"
+
+    def _add_extraction(self, s: Session, doc_id: int, doc: Document, version: str) -> None:
+        payload = json.dumps(doc.to_dict(include_body=False), ensure_ascii=False, sort_keys=True)
+        s.add(ExtractionRow(document_id=doc_id, extractor_version=version, payload=payload))
+
+    def _store_framing(self, s: Session, doc_id: int, doc: Document) -> None:
+        for f in doc.framing:
+            s.add(FramingRow(document_id=doc_id, kind=f.kind, text=f.text, start=f.start, end=f.end, label=f.label))
+
+    def _ensure_actor(self, s: Session, key: str | None) -> None:
+        if not key:
+            return
+        if self._actor_keys is None:
+            self._actor_keys = set(s.scalars(select(ActorRow.key)))
+        if key in self._actor_keys:
+            return
+        name_en, name_ar, kind = actor_names().get(key, (None, None, None))
+        s.add(ActorRow(key=key, name_en=name_en, name_ar=name_ar, type=kind))
+        self._actor_keys.add(key)
+
+    def _store_facts(self, s: Session, row: DocumentRow, doc: Document) -> None:
+        self._store_framing(s, row.id, doc)
+        used: set[int] = set()
+        for idx, m in enumerate(doc.meetings):
+            vals = meeting_values(m)
+            actors = {p.actor for p in m.participants if p.actor}
+            mid = self._link(s, vals, actors, used)
+            used.add(mid)
+            ev = m.evidence[0] if m.evidence else None
+            s.add(
+                MeetingSourceRow(
+                    meeting_id=mid,
+                    document_id=row.id,
+                    primary=bool(m.primary),
+                    local_index=idx,
+                    values=vals,
+                    text=ev.text if ev else None,
+                    start=ev.start if ev else None,
+                    end=ev.end if ev else None,
+                )
+            )
+            for p in m.participants:
+                self._ensure_actor(s, p.actor)
+                pe = p.evidence
+                s.add(
+                    ParticipantRow(
+                        meeting_id=mid,
+                        document_id=row.id,
+                        actor=p.actor,
+                        role=p.role,
+                        inferred=bool(p.inferred),
+                        text=pe.text if pe else None,
+                        start=pe.start if pe else None,
+                        end=pe.end if pe else None,
+                    )
+                )
+            for st in m.statements:
+                for a in [*st.actors, st.target]:
+                    self._ensure_actor(s, a)
+                s.add(
+                    StatementRow(
+                        meeting_id=mid,
+                        document_id=row.id,
+                        actors=list(st.actors),
+                        act=st.act,
+                        topic=st.topic,
+                        target=st.target,
+                        text=st.text,
+                        start=st.start,
+                        end=st.end,
+                        attribution=st.attribution,
+                        speaker=st.speaker,
+                    )
+                )
+            for fu in m.follow_ups:
+                s.add(
+                    FollowUpRow(
+                        meeting_id=mid,
+                        document_id=row.id,
+                        kind=fu.kind,
+                        format=fu.format,
+                        place=fu.place,
+                        date_from=fu.date_from,
+                        date_to=fu.date_to,
+                        text=fu.text,
+                        start=fu.start,
+                        end=fu.end,
+                        status="pending",
+                    )
+                )
+            s.flush()
+            self._recompute(s, mid)
+
+    # ---- meeting linking and merging
+
+    def _link(self, s: Session, vals: dict[str, Any], actors: set[str], exclude: set[int]) -> int:
+        """Id of the compatible meeting record for these values, creating one if needed."""
+        q = select(MeetingRow.id)
+        if vals.get("format"):
+            q = q.where((MeetingRow.format == vals["format"]) | MeetingRow.format.is_(None))
+        cand_ids = [i for i in s.scalars(q) if i not in exclude]
+        best: tuple[float, int] | None = None
+        if cand_ids:
+            seen: dict[int, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+            for mid, v in s.execute(
+                select(MeetingSourceRow.meeting_id, MeetingSourceRow.values).where(
+                    MeetingSourceRow.meeting_id.in_(cand_ids)
+                )
+            ):
+                for f in MEETING_FIELDS:
+                    if v.get(f) is not None:
+                        seen[mid][f].append(v[f])
+            rec_actors: dict[int, set[str]] = defaultdict(set)
+            for mid, a in s.execute(
+                select(ParticipantRow.meeting_id, ParticipantRow.actor).where(
+                    ParticipantRow.meeting_id.in_(cand_ids)
+                )
+            ):
+                rec_actors[mid].add(a)
+            for mid in cand_ids:
+                score = self._compat(vals, actors, seen[mid], rec_actors[mid])
+                if score is not None and (best is None or score > best[0]):
+                    best = (score, mid)
+        if best is not None:
+            return best[1]
+        rec = MeetingRow(
+            format=vals.get("format"),
+            round=vals.get("round"),
+            city=vals.get("city"),
+            country=vals.get("country"),
+            start_date=vals.get("start_date"),
+            end_date=vals.get("end_date"),
+            level=vals.get("level"),
+            known_by_reference=not vals.get("primary", True),
+            fields={},
+        )
+        s.add(rec)
+        s.flush()
+        return rec.id
+
+    @staticmethod
+    def _compat(
+        vals: dict[str, Any], actors: set[str], seen: dict[str, list[Any]], rec_actors: set[str]
+    ) -> float | None:
+        """Score of a compatible record, or None when the meeting cannot be that record."""
+
+        def ok(f: str) -> bool:
+            v = vals.get(f)
+            return v is None or not seen.get(f) or any(_same(v, x) for x in seen[f])
+
+        if not ok("format") or not ok("city") or not ok("country"):
+            return None
+        sd = vals.get("start_date")
+        if sd and seen.get("start_date") and not any(dates_close(sd, x) for x in seen["start_date"]):
+            return None
+        strong_date = bool(sd) and any(_strong_date_match(sd, x) for x in seen.get("start_date", []))
+        same_format = bool(vals.get("format")) and vals["format"] in seen.get("format", [])
+        round_ok = ok("round")
+        if not round_ok and not (strong_date and same_format):
+            return None  # a round disagreement is tolerated only for a clear date match
+        shared = actors & rec_actors
+        same_fr = same_format and round_ok and vals.get("round") is not None and bool(seen.get("round"))
+        if not shared and not same_fr:
+            return None
+        score = 0.0
+        for f in MEETING_FIELDS:
+            v = vals.get(f)
+            if v is not None and seen.get(f) and any(_same(v, x) for x in seen[f]):
+                score += 1.0
+        return score + 2.0 * strong_date + 0.1 * len(shared)
+
+    def _recompute(self, s: Session, mid: int) -> None:
+        """Recompute a meeting's merged fields from all of its sources."""
+        rec = s.get(MeetingRow, mid)
+        if rec is None:
+            return
+        rows = s.execute(
+            select(MeetingSourceRow, DocumentRow)
+            .join(DocumentRow, DocumentRow.id == MeetingSourceRow.document_id)
+            .where(MeetingSourceRow.meeting_id == mid)
+        ).all()
+        if not rows:
+            s.delete(rec)
+            return
+        rows.sort(key=lambda r: (_doc_order_key(r[1]), r[0].local_index))
+        # full dates reported by any source, for filling in a missing year
+        full_dates = [
+            (r[1].id, r[0].values.get(f))
+            for r in rows
+            for f in ("start_date", "end_date")
+            if _parse_date(r[0].values.get(f))[0] == "day"
+        ]
+        fields: dict[str, Any] = {}
+        for f in MEETING_FIELDS:
+            values: dict[str, list[int]] = {}
+            typed: dict[str, Any] = {}
+            inferred_only: dict[str, bool] = {}
+            sources: list[int] = []
+            notes: list[str] = []
+            for src, doc in rows:
+                v = src.values.get(f)
+                if v is None:
+                    continue
+                kind, _, md = _parse_date(v) if f in ("start_date", "end_date") else ("", None, None)
+                if kind == "yearless" and md:
+                    for other_id, full in full_dates:
+                        if (int(full[5:7]), int(full[8:10])) == md:
+                            notes.append(f"year of {v!r} from document {doc.id} filled from document {other_id}")
+                            v = full
+                            break
+                key = str(v)
+                typed.setdefault(key, v)
+                ids = values.setdefault(key, [])
+                if doc.id not in ids:
+                    ids.append(doc.id)
+                inf = f in (src.values.get("inferred") or [])
+                inferred_only[key] = inferred_only.get(key, True) and inf
+                if doc.id not in sources:
+                    sources.append(doc.id)
+            if values:
+                # majority; ties go to the value first reported by the earliest document
+                best_key = max(values, key=lambda k: len(values[k]))
+                entry = {
+                    "value": typed[best_key],
+                    "support": len(values[best_key]),
+                    "sources": sources,
+                    "values": values,
+                }
+                if inferred_only.get(best_key):
+                    entry["inferred"] = True
+                if len(values) > 1:
+                    entry["disagreement"] = True
+                if notes:
+                    entry["notes"] = notes
+            else:
+                entry = {"value": None, "support": 0, "sources": [], "values": {}}
+            fields[f] = entry
+            setattr(rec, f, entry["value"])
+        rec.known_by_reference = not any(src.primary for src, _ in rows)
+        rec.fields = fields
+
+    # ---- queries
+
+    def counts(self) -> dict[str, int]:
+        with self.session() as s:
+            out: dict[str, int] = {}
+            for mapper in Base.registry.mappers:
+                table = mapper.class_.__tablename__
+                out[table] = s.scalar(select(func.count()).select_from(mapper.class_)) or 0
+            return {t: out[t] for t in TABLES if t in out}
+
+    def meetings(self) -> list[dict[str, Any]]:
+        """All meeting records with merged fields and source documents."""
+        return self.timeline(include_fields=True)
+
+    def timeline(self, *, include_fields: bool = False) -> list[dict[str, Any]]:
+        """Meetings in date order (undated last) with the number of sources."""
+        with self.session() as s:
+            srcs: dict[int, list[int]] = defaultdict(list)
+            for mid, did in s.execute(select(MeetingSourceRow.meeting_id, MeetingSourceRow.document_id)):
+                if did not in srcs[mid]:
+                    srcs[mid].append(did)
+            out = []
+            for m in s.scalars(select(MeetingRow)):
+                item: dict[str, Any] = {
+                    "id": m.id,
+                    "start_date": m.start_date,
+                    "end_date": m.end_date,
+                    "format": m.format,
+                    "round": m.round,
+                    "city": m.city,
+                    "country": m.country,
+                    "level": m.level,
+                    "known_by_reference": m.known_by_reference,
+                    "sources": len(srcs[m.id]),
+                    "documents": sorted(srcs[m.id]),
+                    "disagreements": sorted(k for k, v in (m.fields or {}).items() if v.get("disagreement")),
+                }
+                if include_fields:
+                    item["fields"] = m.fields
+                out.append(item)
+            out.sort(key=lambda d: (d["start_date"] is None, d["start_date"] or "", d["id"]))
+            return out
+
+    def _doc_filter(
+        self,
+        s: Session,
+        outlet: str | None,
+        date_from: str | None,
+        date_to: str | None,
+        format: str | None,
+        actor: str | None,
+    ) -> Callable[[DocumentRow], bool]:
+        fmt_docs: set[int] | None = None
+        if format:
+            fmt_docs = set(
+                s.scalars(
+                    select(MeetingSourceRow.document_id)
+                    .join(MeetingRow, MeetingRow.id == MeetingSourceRow.meeting_id)
+                    .where(MeetingRow.format == format)
+                )
+            )
+        actor_docs: set[int] | None = None
+        if actor:
+            actor_docs = set(s.scalars(select(ParticipantRow.document_id).where(ParticipantRow.actor == actor)))
+            for did, actors, target in s.execute(
+                select(StatementRow.document_id, StatementRow.actors, StatementRow.target)
+            ):
+                if actor in (actors or []) or target == actor:
+                    actor_docs.add(did)
+        outlet_n = normalise(outlet).casefold().strip() if outlet else None
+
+        def keep(d: DocumentRow) -> bool:
+            if outlet_n is not None and normalise(d.outlet or "").casefold().strip() != outlet_n:
+                return False
+            if date_from and (not d.published or d.published[: len(date_from)] < date_from):
+                return False
+            if date_to and (not d.published or d.published[: len(date_to)] > date_to):
+                return False
+            if fmt_docs is not None and d.id not in fmt_docs:
+                return False
+            if actor_docs is not None and d.id not in actor_docs:
+                return False
+            return True
+
+        return keep
+
+    def search(
+        self,
+        query: str,
+        outlet: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        format: str | None = None,
+        actor: str | None = None,
+        limit: int = 20,
+    ) -> list[dict[str, Any]]:
+        """Spelling-tolerant search over normalised titles and bodies, best first."""
+        terms = query_terms(query)
+        if not terms:
+            return []
+        with self.session() as s:
+            keep = self._doc_filter(s, outlet, date_from, date_to, format, actor)
+            ranked: list[tuple[int, float, str | None]] = []
+            long_terms = [t for t in terms if len(t) >= 3]
+            if self._has_fts(s) and long_terms:
+                match = " AND ".join('"' + t.replace('"', '""') + '"' for t in long_terms)
+                for rid, score, snip in s.execute(
+                    text(
+                        "SELECT rowid, bm25(documents_fts, 1.0, 2.0) AS score, "
+                        "snippet(documents_fts, -1, '[', ']', '…', 16) AS snip "
+                        "FROM documents_fts WHERE documents_fts MATCH :q ORDER BY score"
+                    ),
+                    {"q": match},
+                ):
+                    ranked.append((rid, float(score), snip))
+                short = [t for t in terms if len(t) < 3]
+            else:
+                cond = None
+                for t in terms:
+                    c = DocumentRow.body_norm.contains(t, autoescape=True) | DocumentRow.title_norm.contains(
+                        t, autoescape=True
+                    )
+                    cond = c if cond is None else cond & c
+                rows = s.execute(select(DocumentRow.id, DocumentRow.body_norm, DocumentRow.title_norm).where(cond))
+                for rid, b, t_ in rows:
+                    hits = sum((b or "").count(t) + 2 * (t_ or "").count(t) for t in terms)
+                    ranked.append((rid, -float(hits), _snippet(b or "", terms)))
+                ranked.sort(key=lambda r: (r[1], r[0]))
+                short = []
+            out: list[dict[str, Any]] = []
+            for rid, score, snip in ranked:
+                d = s.get(DocumentRow, rid)
+                if d is None or not keep(d):
+                    continue
+                if short and not all(t in d.body_norm or t in d.title_norm for t in short):
+                    continue
+                out.append(
+                    {
+                        "id": d.id,
+                        "source": d.source,
+                        "url": d.url,
+                        "outlet": d.outlet,
+                        "title": d.title,
+                        "published": d.published,
+                        "score": score,
+                        "snippet": snip,
+                        "duplicate_of": d.duplicate_of,
+                    }
+                )
+                if len(out) >= limit:
+                    break
+            return out
+
+    def refresh_followups(self) -> None:
+        """Recompute follow-up status: fulfilled / overdue / pending."""
+        with self.session() as s:
+            self._refresh_followups(s)
+
+    def _refresh_followups(self, s: Session) -> None:
+        latest = s.scalar(select(func.max(DocumentRow.published)))
+        meetings = list(s.scalars(select(MeetingRow)))
+        by_id = {m.id: m for m in meetings}
+        for fu in s.scalars(select(FollowUpRow)):
+            parent = by_id.get(fu.meeting_id) if fu.meeting_id else None
+            doc = s.get(DocumentRow, fu.document_id)
+            fmt = fu.format or (parent.format if parent else None)
+            lo, hi = fu.date_from, fu.date_to or fu.date_from
+            after = (parent.start_date if parent and parent.start_date else None) or (doc.published if doc else None)
+            match: MeetingRow | None = None
+            for m in sorted(meetings, key=lambda x: (x.start_date or "9999", x.id)):
+                if m.id == fu.meeting_id or not m.start_date:
+                    continue
+                if fmt and m.format != fmt:
+                    continue
+                if fu.kind == "summit" and m.level and m.level != "heads_of_state":
+                    continue
+                if fu.place and not (
+                    (m.city and _same(m.city, fu.place)) or (m.country and _same(m.country, fu.place))
+                ):
+                    continue
+                if lo and m.start_date[: len(lo)] < lo:
+                    continue
+                if hi and m.start_date[: len(hi)] > hi:
+                    continue
+                if after and m.start_date[: len(after)] < after[: len(m.start_date)]:
+                    continue
+                if not lo and after and m.start_date <= after:
+                    continue
+                match = m
+                break
+            if match is not None:
+                fu.status, fu.fulfilled_by = "fulfilled", match.id
+            elif hi and latest and latest[: len(hi)] > hi:
+                fu.status, fu.fulfilled_by = "overdue", None
+            else:
+                fu.status, fu.fulfilled_by = "pending", None
+
+    def followups(self, status: str | None = None) -> list[dict[str, Any]]:
+        """Announced follow-ups with status pending / overdue / fulfilled (and the fulfilling meeting)."""
+        with self.session() as s:
+            self._refresh_followups(s)
+            s.flush()
+            meetings = {m.id: m for m in s.scalars(select(MeetingRow))}
+            out = []
+            for fu in s.scalars(select(FollowUpRow).order_by(FollowUpRow.id)):
+                if status and fu.status != status:
+                    continue
+                doc = s.get(DocumentRow, fu.document_id)
+                parent = meetings.get(fu.meeting_id) if fu.meeting_id else None
+                ful = meetings.get(fu.fulfilled_by) if fu.fulfilled_by else None
+                out.append(
+                    {
+                        "id": fu.id,
+                        "meeting_id": fu.meeting_id,
+                        "announced_at": _meeting_label(parent),
+                        "document_id": fu.document_id,
+                        "source": doc.source if doc else None,
+                        "url": doc.url if doc else None,
+                        "kind": fu.kind,
+                        "format": fu.format or (parent.format if parent else None),
+                        "place": fu.place,
+                        "from": fu.date_from,
+                        "to": fu.date_to,
+                        "text": fu.text,
+                        "start": fu.start,
+                        "end": fu.end,
+                        "status": fu.status,
+                        "fulfilled_by": fu.fulfilled_by,
+                        "fulfilled_by_label": _meeting_label(ful),
+                        "fulfilled_on": ful.start_date if ful else None,
+                    }
+                )
+            return out
+
+    def positions(self, format: str | None = None, topic: str | None = None) -> list[dict[str, Any]]:
+        """Actor × meeting × act/topic, with the evidence supporting each position."""
+        with self.session() as s:
+            meetings = {m.id: m for m in s.scalars(select(MeetingRow))}
+            docs = {d.id: d for d in s.scalars(select(DocumentRow).where(DocumentRow.duplicate_of.is_(None)))}
+            groups: dict[tuple[str, int | None, str, str], list[StatementRow]] = defaultdict(list)
+            for st in s.scalars(select(StatementRow).order_by(StatementRow.id)):
+                m = meetings.get(st.meeting_id) if st.meeting_id else None
+                if format and (m is None or m.format != format):
+                    continue
+                if topic and st.topic != topic:
+                    continue
+                for a in st.actors or []:
+                    groups[(a, st.meeting_id, st.act, st.topic)].append(st)
+            out = []
+            for (a, mid, act, top), sts in groups.items():
+                m = meetings.get(mid) if mid else None
+                out.append(
+                    {
+                        "actor": a,
+                        "meeting_id": mid,
+                        "format": m.format if m else None,
+                        "round": m.round if m else None,
+                        "start_date": m.start_date if m else None,
+                        "city": m.city if m else None,
+                        "act": act,
+                        "topic": top,
+                        "evidence_count": len(sts),
+                        "documents": sorted({st.document_id for st in sts}),
+                        "evidence": [
+                            {
+                                "document_id": st.document_id,
+                                "source": docs[st.document_id].source if st.document_id in docs else None,
+                                "text": st.text,
+                                "start": st.start,
+                                "end": st.end,
+                            }
+                            for st in sts
+                        ],
+                    }
+                )
+            out.sort(key=lambda r: (r["start_date"] or "9999", r["meeting_id"] or 0, r["actor"], r["act"], r["topic"]))
+            return out
+
+    def export_rows(self, kind: str) -> list[dict[str, Any]]:
+        """Flat rows for CSV/JSONL export: ``meetings``, ``statements``, ``follow_ups`` or ``framing``."""
+        if kind in ("follow_ups", "followups"):
+            return self.followups()
+        with self.session() as s:
+            docs = {d.id: d for d in s.scalars(select(DocumentRow))}
+            meetings = {m.id: m for m in s.scalars(select(MeetingRow))}
+            if kind == "meetings":
+                by_meeting: dict[int, list[MeetingSourceRow]] = defaultdict(list)
+                for src in s.scalars(select(MeetingSourceRow).order_by(MeetingSourceRow.id)):
+                    by_meeting[src.meeting_id].append(src)
+                rows = []
+                for m in sorted(meetings.values(), key=lambda x: (x.start_date or "9999", x.id)):
+                    srcs = by_meeting[m.id]
+                    dids = list(dict.fromkeys(src.document_id for src in srcs))
+                    rows.append(
+                        {
+                            "id": m.id,
+                            "format": m.format,
+                            "round": m.round,
+                            "city": m.city,
+                            "country": m.country,
+                            "start_date": m.start_date,
+                            "end_date": m.end_date,
+                            "level": m.level,
+                            "known_by_reference": m.known_by_reference,
+                            "sources": len(dids),
+                            "source_paths": "; ".join(docs[d].source for d in dids),
+                            "urls": "; ".join(docs[d].url or "" for d in dids),
+                            "outlets": "; ".join(docs[d].outlet or "" for d in dids),
+                            "evidence": " | ".join(src.text for src in srcs if src.text),
+                            "disagreements": json.dumps(
+                                {k: v["values"] for k, v in (m.fields or {}).items() if v.get("disagreement")},
+                                ensure_ascii=False,
+                            ),
+                        }
+                    )
+                return rows
+            if kind == "statements":
+                rows = []
+                for st in s.scalars(select(StatementRow).order_by(StatementRow.id)):
+                    m = meetings.get(st.meeting_id) if st.meeting_id else None
+                    d = docs[st.document_id]
+                    rows.append(
+                        {
+                            "id": st.id,
+                            "meeting_id": st.meeting_id,
+                            "format": m.format if m else None,
+                            "round": m.round if m else None,
+                            "meeting_date": m.start_date if m else None,
+                            "document_id": d.id,
+                            "source": d.source,
+                            "url": d.url,
+                            "outlet": d.outlet,
+                            "published": d.published,
+                            "actors": ";".join(st.actors or []),
+                            "act": st.act,
+                            "topic": st.topic,
+                            "target": st.target,
+                            "attribution": st.attribution,
+                            "text": st.text,
+                            "start": st.start,
+                            "end": st.end,
+                        }
+                    )
+                return rows
+            if kind == "framing":
+                return [
+                    {
+                        "id": f.id,
+                        "document_id": f.document_id,
+                        "source": docs[f.document_id].source,
+                        "url": docs[f.document_id].url,
+                        "outlet": docs[f.document_id].outlet,
+                        "kind": f.kind,
+                        "label": f.label,
+                        "text": f.text,
+                        "start": f.start,
+                        "end": f.end,
+                    }
+                    for f in s.scalars(select(FramingRow).order_by(FramingRow.id))
+                ]
+        raise ValueError(f"unknown export kind: {kind!r}")
+
+    # ---- re-extraction
+
+    def document(self, doc_id: int) -> Document | None:
+        """Rebuild a :class:`Document` (metadata + cleaned body, no facts) from the store."""
+        with self.session() as s:
+            d = s.get(DocumentRow, doc_id)
+            return _rebuild(d) if d else None
+
+    def reextract(
+        self,
+        extract_fn: Callable[[Document], Document | None],
+        *,
+        extractor_version: str = "",
+    ) -> int:
+        """Re-run ``extract_fn`` over every stored document and replace all facts.
+
+        ``extract_fn`` receives a Document rebuilt from the stored body and metadata and
+        returns the extracted Document (or fills the one it was given and returns None).
+        Earlier extraction payloads are kept as history in ``extractions``.
+        """
+        with self.session() as s:
+            for model in (FollowUpRow, StatementRow, ParticipantRow, FramingRow, MeetingSourceRow, MeetingRow):
+                s.execute(delete(model))
+            n = 0
+            for d in s.scalars(select(DocumentRow).order_by(DocumentRow.id)).all():
+                base = _rebuild(d)
+                out = extract_fn(base) or base
+                out.body = d.body  # offsets must keep pointing at the stored body
+                out.content_hash = d.content_hash
+                self._add_extraction(s, d.id, out, extractor_version)
+                if d.duplicate_of is None:
+                    self._store_facts(s, d, out)
+                else:
+                    self._store_framing(s, d.id, out)
+                n += 1
+            return n
+
+
+def _rebuild(d: DocumentRow) -> Document:
+    return Document(
+        source=d.source,
+        raw_text=d.raw_text,
+        html=d.html,
+        url=d.url,
+        outlet=d.outlet,
+        title=d.title,
+        published=d.published,
+        published_time=d.published_time,
+        body=d.body,
+        language=d.language,
+        content_hash=d.content_hash,
+    )
+
+
+def _meeting_label(m: MeetingRow | None) -> str | None:
+    if m is None:
+        return None
+    parts = [m.format or "meeting"]
+    if m.round is not None:
+        parts.append(f"round {m.round}")
+    if m.city:
+        parts.append(m.city)
+    if m.start_date:
+        parts.append(m.start_date)
+    return " ".join(parts)
+
+
+def _snippet(body: str, terms: list[str], width: int = 60) -> str:
+    pos = min((p for p in (body.find(t) for t in terms) if p >= 0), default=0)
+    lo, hi = max(0, pos - width), min(len(body), pos + width)
+    snip = body[lo:hi]
+    for t in terms:
+        snip = snip.replace(t, f"[{t}]")
+    return ("…" if lo else "") + snip + ("…" if hi < len(body) else "")
