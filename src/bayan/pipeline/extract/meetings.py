@@ -217,7 +217,7 @@ def _round_after(an: Analysis, m: Mention) -> NumberMatch | None:
     return None
 
 
-def _city_in(an: Analysis, lo: int, hi: int) -> tuple[str | None, bool]:
+def _city_in(an: Analysis, lo: int, hi: int, after_host: bool = False) -> tuple[str | None, bool]:
     """A city named as the place of the meeting inside ``[lo, hi)``."""
     text = an.text
     capital_nouns = an.lex.words.get("capital_nouns", frozenset())
@@ -228,7 +228,7 @@ def _city_in(an: Analysis, lo: int, hi: int) -> tuple[str | None, bool]:
         prev_word = prev[-1] if prev else ""
         if em.entry.kind == "city":
             locative = em.prefix > 0 and text[em.start:em.body_start].endswith("ب")
-            if locative or prev_word in {"في", "الى", "من"} or prev_word in capital_nouns:
+            if locative or after_host or prev_word in {"في", "الى", "من"} or prev_word in capital_nouns:
                 return em.entry.key, False
             if _after_capital_descriptor(an, em.start):
                 return em.entry.key, False
@@ -243,9 +243,14 @@ def _city_in(an: Analysis, lo: int, hi: int) -> tuple[str | None, bool]:
 def _city_in_lead(an: Analysis, draft: MeetingDraft) -> tuple[str, bool] | None:
     """The place named in a sentence that reports the primary meeting, before its noun:
     "استضافت العاصمة الكازاخستانية، أمس واليوم، الجولة العشرين"."""
-    for idx in sorted(draft.sentences):
-        if idx >= LEAD_SENTENCES + 2:
-            break
+    lead = [i for i in sorted(draft.sentences) if i < LEAD_SENTENCES + 2]
+    for h in an.group("host_verbs"):
+        # "استضافت العاصمة الكازاخستانية": the place right after a hosting verb.
+        if an.sentence_index(h.start) in lead:
+            city, inferred = _city_in(an, h.end, min(h.end + 40, len(an.text)), after_host=True)
+            if city:
+                return city, inferred
+    for idx in lead:
         sent = an.sentences[idx]
         city, inferred = _city_in(an, sent.start, sent.end)
         if city:
@@ -361,13 +366,16 @@ def _vote_primary(an: Analysis, draft: MeetingDraft) -> None:
         meeting.city_inferred = all(m.city_inferred for m in mentions if m.city == meeting.city)
     candidates = [m.date for m in mentions if m.date and m.date.date_from
                   and _plausible_meeting_date(m.date, an)]
-    explicit = sorted((d for d in candidates if not d.relative),
-                      key=lambda d: -PRECISION_RANK.get(d.precision, 0))
-    relative = [d for d in candidates if d.relative]
-    chosen = explicit[0] if explicit else (relative[0] if relative else None)
-    if chosen is not None and chosen.precision != "day":
-        # "عام 2017" near the noun is context, not the day of the meeting.
-        chosen = None
+    # The lead paragraph dates the reported meeting even away from its noun.
+    if an.sentences:
+        lead_end = an.sentences[min(LEAD_SENTENCES, len(an.sentences)) - 1].end if an.sentences else 0
+        candidates += [d for d in an.dates if d.start < lead_end and d.date_from
+                       and d.precision == "day" and _plausible_meeting_date(d, an)
+                       and d not in candidates]
+    # "عام 2017" near the noun is context, not the day of the meeting; of several
+    # days, the one nearest the publication date is the reported meeting's.
+    days = [d for d in candidates if d.precision == "day"]
+    chosen = min(days, key=lambda d: _distance_to_publication(d, an)) if days else None
     if chosen is None:
         chosen = _lead_relative_date(an, draft)
     if chosen:
@@ -406,6 +414,17 @@ def _plausible_meeting_date(d: DateMention, an: Analysis) -> bool:
         return False
     delta = (an.published - start).days
     return -3 <= delta <= REPORT_WINDOW_DAYS
+
+
+def _distance_to_publication(d: DateMention, an: Analysis) -> int:
+    if an.published is None or not d.date_from or len(d.date_from) < 10:
+        return 0
+    from datetime import date
+
+    try:
+        return abs((an.published - date.fromisoformat(d.date_to or d.date_from)).days)
+    except ValueError:
+        return 10_000
 
 
 def _lead_relative_date(an: Analysis, draft: MeetingDraft) -> DateMention | None:
