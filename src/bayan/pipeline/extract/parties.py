@@ -175,6 +175,18 @@ def assign(an: Analysis, drafts: list[MeetingDraft], owners: Owners) -> None:
             ev = an.evidence(mention.start, mention.end) if mention is not None else None
             participants.append(Participant(actor, role, ev, inferred=mention is None))
         meeting.participants = participants
+        if meeting.primary and meeting.format is None and participants:
+            _unregistered_format(an, meeting)
+
+
+def _unregistered_format(an: Analysis, meeting) -> None:
+    """The spec's fallbacks for a meeting no registry format names: two parties
+    meeting are ``bilateral``; anything else is ``other`` (marked inferred)."""
+    parties = [p for p in meeting.participants
+               if an.lex.actors.get(p.actor, {}).get("type") in {"state", "nonstate"}]
+    meeting.format = "bilateral" if len(parties) == 2 else "other"
+    meeting.format_inferred = True
+    meeting.inferred_from["format"] = "no registered format named; fallback by party count"
 
 
 def _format_members(an: Analysis, draft: MeetingDraft, roles: dict) -> None:
