@@ -64,6 +64,8 @@ def valid_actors(an: Analysis) -> list[ActorMention]:
             if not (prev_word in delegation or after_title or chained):
                 continue
         elif a.via == "capital":
+            if any(f.start <= a.start and a.end <= f.end for f in an.group("format")):
+                continue  # "صيغة أستانا": the track's name, not Kazakhstan speaking
             text_before = an.text[a.start:a.match.body_start] if a.match else ""
             if prev_word in LOCATIVE_WORDS or text_before.endswith("ب"):
                 continue
