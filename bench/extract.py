@@ -29,7 +29,7 @@ def main() -> None:
     paths = [p for p in paths if p.exists()]
     raws = [r for r in iter_inputs(paths) if not isinstance(r, InputError)]
     files = [Path(r.source.split("#")[0]) for r in raws]
-    print(f"corpus: {len(raws)} articles, {sum(len(r.text) for r in raws):,} characters")
+    print(f"corpus: {len(raws)} articles, {sum(len(r.text or r.html or '') for r in raws):,} characters")
 
     started = time.perf_counter()
     load_lexicon()
