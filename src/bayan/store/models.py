@@ -14,6 +14,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     LargeBinary,
@@ -52,7 +53,7 @@ class DocumentRow(Base):
     duplicate_of: Mapped[int | None] = mapped_column(
         ForeignKey("documents.id"), nullable=True, index=True
     )
-    similarity: Mapped[float | None] = mapped_column(nullable=True)
+    similarity: Mapped[float | None] = mapped_column(Float, nullable=True)
     ingested_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 

@@ -216,6 +216,7 @@ class Store:
         self._lsh = None
         self._sigs: dict[int, Any] = {}
         self._actor_keys: set[str] | None = None
+        self._fts: bool | None = None
 
     # ---- plumbing
 
@@ -250,10 +251,12 @@ class Store:
     def _has_fts(self, s: Session) -> bool:
         if not self.is_sqlite:
             return False
-        row = s.execute(
-            text("SELECT 1 FROM sqlite_master WHERE type='table' AND name='documents_fts'")
-        ).first()
-        return row is not None
+        if self._fts is None:
+            row = s.execute(
+                text("SELECT 1 FROM sqlite_master WHERE type='table' AND name='documents_fts'")
+            ).first()
+            self._fts = row is not None
+        return self._fts
 
     # ---- near-duplicate index
 

@@ -159,8 +159,7 @@ def upgrade() -> None:
         sa.Column("type", sa.String(32), nullable=True),
     )
 
-    bind = op.get_bind()
-    if bind.dialect.name == "sqlite":
+    if op.get_context().dialect.name == "sqlite":
         # Full-text index over the normalised text, keyed by rowid = documents.id.
         # The trigram tokenizer gives substring matching (so a query word stripped of
         # clitics still matches the clitic-bearing form); unicode61 is the fallback
@@ -170,7 +169,7 @@ def upgrade() -> None:
                 "CREATE VIRTUAL TABLE documents_fts USING fts5("
                 "body_norm, title_norm, tokenize='trigram')"
             )
-        except Exception:  # noqa: BLE001 - old SQLite without the trigram tokenizer
+        except Exception:  # old SQLite without the trigram tokenizer
             op.execute(
                 "CREATE VIRTUAL TABLE documents_fts USING fts5("
                 "body_norm, title_norm, tokenize='unicode61 remove_diacritics 2')"
@@ -178,8 +177,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    bind = op.get_bind()
-    if bind.dialect.name == "sqlite":
+    if op.get_context().dialect.name == "sqlite":
         op.execute("DROP TABLE IF EXISTS documents_fts")
     for table in (
         "actors",
