@@ -153,5 +153,8 @@ def _progress(enabled: bool):
                     MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True)
 
 
+# Knowledge-base commands register themselves on ``app``.
+from bayan import cli_store  # noqa: E402,F401
+
 if __name__ == "__main__":  # pragma: no cover
     app()

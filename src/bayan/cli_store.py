@@ -1,0 +1,176 @@
+"""`bayan ingest | timeline | search | followups | positions | export | reextract`.
+
+Thin commands over :class:`bayan.store.repository.Store`; the database is
+``--db URL`` (or ``BAYAN_DB``), an SQLite file ``bayan.db`` by default.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from bayan.cli import _progress, app, err, out
+
+DbOption = Annotated[str | None, typer.Option("--db", envvar="BAYAN_DB",
+                                              help="Database URL (default: sqlite:///bayan.db).")]
+
+
+def _store(db: str | None):
+    from bayan.store.repository import Store
+
+    try:
+        return Store(db)
+    except Exception as exc:  # noqa: BLE001 - a bad URL or unreadable file is one line
+        err.print(f"[red]error[/red] cannot open database {db or 'bayan.db'}: {exc}", soft_wrap=True)
+        raise typer.Exit(1) from None
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Article files or directories (text, HTML, JSON Lines).")],
+    db: DbOption = None,
+    progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = True,
+) -> None:
+    """Extract articles and store them, their facts and merged meetings (idempotent)."""
+    from bayan.core import process
+    from bayan.pipeline.ingest import InputError, iter_inputs
+
+    store = _store(db)
+    tally = {"read": 0, "new": 0, "duplicate": 0, "near_duplicate": 0, "failed": 0}
+    failures: list[str] = []
+    with _progress(progress and sys.stderr.isatty()) as bar:
+        task = bar.add_task("ingesting", total=None)
+        for item in iter_inputs(paths):
+            tally["read"] += 1
+            bar.advance(task)
+            if isinstance(item, InputError):
+                tally["failed"] += 1
+                failures.append(str(item))
+                continue
+            try:
+                doc = process(item)
+                _, status = store.add_document(doc, raw_text=item.text, html=item.html)
+            except Exception as exc:  # noqa: BLE001 - one bad article must not stop a batch
+                tally["failed"] += 1
+                failures.append(f"{item.source}: {type(exc).__name__}: {exc}")
+                continue
+            tally[status] += 1
+    for line in failures:
+        err.print(f"[red]error[/red] {line}", highlight=False, soft_wrap=True)
+    out.print(", ".join(f"{k.replace('_', '-')}: {v}" for k, v in tally.items()))
+    if tally["failed"]:
+        raise typer.Exit(1)
+
+
+@app.command()
+def timeline(db: DbOption = None,
+             as_json: Annotated[bool, typer.Option("--json", help="JSON Lines instead of a table.")] = False) -> None:
+    """Meetings in date order with format, round, place and number of sources."""
+    rows = _store(db).timeline()
+    if as_json:
+        for row in rows:
+            out.print_json(json.dumps(row, ensure_ascii=False))
+        return
+    table = Table(title="Meetings")
+    for col in ("date", "format", "round", "place", "sources", "note"):
+        table.add_column(col)
+    for r in rows:
+        date = r["start_date"] or "?"
+        if r.get("end_date") and r["end_date"] != r["start_date"]:
+            date += f" → {r['end_date']}"
+        note = "by reference" if r["known_by_reference"] else ""
+        if r["disagreements"]:
+            note = (note + " disagreement: " + ", ".join(r["disagreements"])).strip()
+        table.add_row(date, r["format"] or "?", str(r["round"] or ""),
+                      f"{r['city'] or '?'}/{r['country'] or '?'}", str(r["sources"]), note)
+    out.print(table)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Arabic words; spelling variants and clitics are forgiven.")],
+    db: DbOption = None,
+    outlet: Annotated[str | None, typer.Option(help="Only this outlet.")] = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="Published on or after (YYYY-MM-DD).")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Published on or before (YYYY-MM-DD).")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="Only meetings of this format key.")] = None,
+    actor: Annotated[str | None, typer.Option(help="Only documents with this participant key.")] = None,
+    limit: Annotated[int, typer.Option(help="Most results to show.")] = 20,
+) -> None:
+    """Ranked full-text search with highlighted snippets."""
+    hits = _store(db).search(query, outlet=outlet, date_from=date_from, date_to=date_to,
+                             format=fmt, actor=actor, limit=limit)
+    for h in hits:
+        out.print(f"[bold]{h.get('title') or h.get('source')}[/bold] · {h.get('outlet') or '?'} · "
+                  f"{h.get('published') or '?'}", highlight=False)
+        out.print(f"  {h.get('snippet', '')}", highlight=False)
+    out.print(f"{len(hits)} result(s)")
+
+
+@app.command()
+def followups(db: DbOption = None,
+              status: Annotated[str | None, typer.Option(help="pending, overdue or fulfilled.")] = None) -> None:
+    """Announced follow-up meetings and whether they took place."""
+    rows = _store(db).followups(status)
+    table = Table(title="Follow-ups")
+    for col in ("kind", "place", "window", "status", "announced in"):
+        table.add_column(col)
+    for r in rows:
+        window = f"{r.get('date_from') or '?'} – {r.get('date_to') or '?'}"
+        table.add_row(str(r.get("kind")), str(r.get("place") or "?"), window, str(r.get("status")),
+                      str(r.get("meeting_id") or ""))
+    out.print(table)
+
+
+@app.command()
+def positions(db: DbOption = None,
+              fmt: Annotated[str | None, typer.Option("--format", help="Format key, e.g. astana.")] = None,
+              topic: Annotated[str | None, typer.Option(help="Topic key, e.g. separatism.")] = None) -> None:
+    """Actor × meeting matrix of act/topic with evidence counts (JSON Lines)."""
+    for row in _store(db).positions(format=fmt, topic=topic):
+        sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+class ExportFormat(StrEnum):
+    csv = "csv"
+    jsonl = "jsonl"
+
+
+@app.command()
+def export(
+    kind: Annotated[str, typer.Argument(help="meetings, statements, follow_ups or framing.")] = "statements",
+    to: Annotated[ExportFormat, typer.Option("--to", help="csv or jsonl.")] = ExportFormat.jsonl,
+    db: DbOption = None,
+) -> None:
+    """Export stored records with their source and evidence text."""
+    if kind not in {"meetings", "statements", "follow_ups", "framing"}:
+        err.print(f"[red]error[/red] unknown export kind {kind!r}: use meetings, statements, follow_ups or framing")
+        raise typer.Exit(2)
+    rows = _store(db).export_rows(kind)
+    if to == ExportFormat.jsonl:
+        for row in rows:
+            sys.stdout.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+        return
+    if rows:
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]))
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v
+                             for k, v in row.items()})
+
+
+@app.command()
+def reextract(db: DbOption = None) -> None:
+    """Re-run extraction over stored documents after rules or gazetteers change."""
+    from bayan.pipeline.extract import extract as run_extract
+
+    store = _store(db)
+    store.reextract(run_extract)
+    out.print(", ".join(f"{k}: {v}" for k, v in store.counts().items()))
