@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 
 from bayan.arabic.dates import DateMention
 from bayan.arabic.matcher import Match
@@ -336,7 +337,7 @@ def _vote_primary(an: Analysis, draft: MeetingDraft) -> None:
             formats[m.format] += _weight(an, m) * (2 if m.format_strength == "alias" else 1)
     # The title and lead name the track even without a meeting noun
     # ("وزراء خارجية دول منظمة معاهدة الأمن الجماعي يدعون …").
-    lead_end = an.sentences[min(LEAD_SENTENCES, len(an.sentences)) - 1].end if an.sentences else 0
+    lead_end = _lead_end(an)
     for fm in an.group("format"):
         if fm.start < lead_end:
             formats[fm.entry.key] += 2
@@ -367,11 +368,10 @@ def _vote_primary(an: Analysis, draft: MeetingDraft) -> None:
     candidates = [m.date for m in mentions if m.date and m.date.date_from
                   and _plausible_meeting_date(m.date, an)]
     # The lead paragraph dates the reported meeting even away from its noun.
-    if an.sentences:
-        lead_end = an.sentences[min(LEAD_SENTENCES, len(an.sentences)) - 1].end if an.sentences else 0
-        candidates += [d for d in an.dates if d.start < lead_end and d.date_from
-                       and d.precision == "day" and _plausible_meeting_date(d, an)
-                       and d not in candidates]
+    lead_end = _lead_end(an)
+    candidates += [d for d in an.dates if d.start < lead_end and d.date_from
+                   and d.precision == "day" and _plausible_meeting_date(d, an)
+                   and d not in candidates]
     # "عام 2017" near the noun is context, not the day of the meeting; of several
     # days, the one nearest the publication date is the reported meeting's.
     days = [d for d in candidates if d.precision == "day"]
@@ -398,33 +398,33 @@ def _default_level(meeting: Meeting, an: Analysis) -> None:
         meeting.inferred_from["level"] = f"usual level of the {meeting.format} format (formats.yaml)"
 
 
-PRECISION_RANK = {"day": 3, "month": 2, "year": 1}
 REPORT_WINDOW_DAYS = 21  # an article reports a meeting held at most this long before it
+
+
+def _lead_end(an: Analysis) -> int:
+    """Folded offset where the title and lead paragraph end."""
+    return an.sentences[min(LEAD_SENTENCES, len(an.sentences)) - 1].end if an.sentences else 0
+
+
+def _days_before_publication(day: str | None, an: Analysis) -> int | None:
+    """Days from ``day`` (ISO, day precision) to publication; None when either is unknown."""
+    if an.published is None or not day or len(day) < 10:
+        return None
+    try:
+        return (an.published - date.fromisoformat(day[:10])).days
+    except ValueError:
+        return None
 
 
 def _plausible_meeting_date(d: DateMention, an: Analysis) -> bool:
     """A date that can be the reported meeting's: not far from the publication date."""
-    if an.published is None or not d.date_from or len(d.date_from) < 10:
-        return True
-    from datetime import date
-
-    try:
-        start = date.fromisoformat(d.date_from)
-    except ValueError:
-        return False
-    delta = (an.published - start).days
-    return -3 <= delta <= REPORT_WINDOW_DAYS
+    delta = _days_before_publication(d.date_from, an)
+    return delta is None or -3 <= delta <= REPORT_WINDOW_DAYS
 
 
 def _distance_to_publication(d: DateMention, an: Analysis) -> int:
-    if an.published is None or not d.date_from or len(d.date_from) < 10:
-        return 0
-    from datetime import date
-
-    try:
-        return abs((an.published - date.fromisoformat(d.date_to or d.date_from)).days)
-    except ValueError:
-        return 10_000
+    delta = _days_before_publication(d.date_to or d.date_from, an)
+    return abs(delta) if delta is not None else 0
 
 
 def _lead_relative_date(an: Analysis, draft: MeetingDraft) -> DateMention | None:
