@@ -6,7 +6,6 @@ Thin commands over :class:`bayan.store.repository.Store`; the database is
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from enum import StrEnum
@@ -88,6 +87,8 @@ def timeline(db: DbOption = None,
         note = "by reference" if r["known_by_reference"] else ""
         if r["disagreements"]:
             note = (note + " disagreement: " + ", ".join(r["disagreements"])).strip()
+        if r.get("inconsistencies"):
+            note = (note + " inconsistent in a source: " + ", ".join(r["inconsistencies"])).strip()
         table.add_row(date, r["format"] or "?", str(r["round"] or ""),
                       f"{r['city'] or '?'}/{r['country'] or '?'}", str(r["sources"]), note)
     out.print(table)
@@ -120,12 +121,14 @@ def followups(db: DbOption = None,
     """Announced follow-up meetings and whether they took place."""
     rows = _store(db).followups(status)
     table = Table(title="Follow-ups")
-    for col in ("kind", "place", "window", "status", "announced in"):
+    for col in ("kind", "format", "round", "place", "window", "status", "announced at", "held as"):
         table.add_column(col)
     for r in rows:
-        window = f"{r.get('date_from') or '?'} – {r.get('date_to') or '?'}"
-        table.add_row(str(r.get("kind")), str(r.get("place") or "?"), window, str(r.get("status")),
-                      str(r.get("meeting_id") or ""))
+        window = f"{r.get('from') or '?'} – {r.get('to') or '?'}" if r.get("from") else "?"
+        status = str(r.get("status")) + (" (late)" if r.get("held_late") else "")
+        table.add_row(str(r.get("kind")), str(r.get("format") or "?"), str(r.get("round") or ""),
+                      str(r.get("place") or "?"), window, status, str(r.get("announced_at") or ""),
+                      str(r.get("fulfilled_by_label") or ""))
     out.print(table)
 
 
@@ -141,29 +144,47 @@ def positions(db: DbOption = None,
 class ExportFormat(StrEnum):
     csv = "csv"
     jsonl = "jsonl"
+    parquet = "parquet"
+    plover = "plover"
 
 
 @app.command()
 def export(
-    kind: Annotated[str, typer.Argument(help="meetings, statements, follow_ups or framing.")] = "statements",
-    to: Annotated[ExportFormat, typer.Option("--to", help="csv or jsonl.")] = ExportFormat.jsonl,
+    kind: Annotated[str, typer.Argument(
+        help="meetings, statements, follow_ups or framing (--to plover: statements only).")] = "statements",
+    to: Annotated[ExportFormat, typer.Option(
+        "--to", help="csv, jsonl, parquet, or plover (PLOVER event records as JSON Lines).")] = ExportFormat.jsonl,
+    out_path: Annotated[Path | None, typer.Option(
+        "--out", help="Output file; standard output if omitted or '-' (parquet needs a file).")] = None,
     db: DbOption = None,
 ) -> None:
-    """Export stored records with their source and evidence text."""
-    if kind not in {"meetings", "statements", "follow_ups", "framing"}:
+    """Export stored records, each with its source path/URL and evidence text (docs/export.md)."""
+    from bayan.export import KINDS, plover_records, write_plover, write_rows
+
+    if kind not in KINDS:
         err.print(f"[red]error[/red] unknown export kind {kind!r}: use meetings, statements, follow_ups or framing")
         raise typer.Exit(2)
-    rows = _store(db).export_rows(kind)
-    if to == ExportFormat.jsonl:
-        for row in rows:
-            sys.stdout.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
-        return
-    if rows:
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]))
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v
-                             for k, v in row.items()})
+    if to == ExportFormat.plover and kind != "statements":
+        err.print(f"[red]error[/red] --to plover exports statements (PLOVER events), not {kind!r}")
+        raise typer.Exit(2)
+    to_stdout = out_path is None or str(out_path) == "-"
+    if to == ExportFormat.parquet and to_stdout:
+        err.print("[red]error[/red] --to parquet needs --out PATH (Parquet cannot stream to standard output)")
+        raise typer.Exit(2)
+    store = _store(db)
+    dest = None if to_stdout else out_path
+    try:
+        if to == ExportFormat.plover:
+            n = write_plover(plover_records(store), dest)
+        else:
+            n = write_rows(store.export_rows(kind), to.value, dest, kind=kind)
+    except BrokenPipeError:  # `bayan export ... | head`
+        raise typer.Exit(0) from None
+    except (OSError, ValueError) as exc:
+        err.print(f"[red]error[/red] export failed: {exc}", soft_wrap=True)
+        raise typer.Exit(1) from None
+    if dest is not None:
+        err.print(f"wrote {n} {kind} record(s) as {to.value} to {dest}", highlight=False, soft_wrap=True)
 
 
 @app.command()

@@ -60,10 +60,12 @@ class FollowUp:
     date_from: str | None = None
     date_to: str | None = None
     format: str | None = None
+    round: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
+            "round": self.round,
             "place": self.place,
             "from": self.date_from,
             "to": self.date_to,

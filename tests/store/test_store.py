@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from store_docs import (
     doc_round7,
@@ -14,7 +15,7 @@ from store_docs import (
 )
 
 from bayan.store import Store, open_db, query_terms, upgrade
-from bayan.store.db import table_names
+from bayan.store.db import alembic_config, table_names
 from bayan.store.models import TABLES
 
 EXPECTED_TABLES = {
@@ -53,7 +54,8 @@ def test_migrations_create_all_tables(tmp_path):
     assert EXPECTED_TABLES <= names
     assert "documents_fts" in names
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+        head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == head
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA journal_mode")).scalar().lower() == "wal"
     engine.dispose()

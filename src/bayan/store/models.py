@@ -137,6 +137,7 @@ class FollowUpRow(Base):
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
     kind: Mapped[str] = mapped_column(String(32))
     format: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    round: Mapped[int | None] = mapped_column(Integer, nullable=True)
     place: Mapped[str | None] = mapped_column(String(128), nullable=True)
     date_from: Mapped[str | None] = mapped_column(String(32), nullable=True)
     date_to: Mapped[str | None] = mapped_column(String(32), nullable=True)

@@ -14,7 +14,8 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,9 @@ NUM_PERM = 128
 SHINGLE = 5
 NEAR_DUP_THRESHOLD = 0.8
 DATE_WINDOW_DAYS = 3
+# follow-ups that a later meeting can fulfil (a working group or mechanism is not a meeting)
+LINKABLE_FOLLOWUPS = frozenset({"summit", "meeting", "round", "ministerial"})
+FOLLOWUP_REACH_DAYS = 200  # an undated "next meeting" is looked for this far ahead
 MEETING_FIELDS = ("format", "round", "city", "country", "start_date", "end_date", "level")
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -61,15 +65,28 @@ def strip_clitics(word: str) -> str:
     return word
 
 
+# Function words dropped from a query that has other words (normalised, clitics stripped).
+# Not على/علي: after folding it is also the name Ali.
+_STOPWORDS = frozenset({"في", "من", "عن", "مع", "الي", "او", "ان", "ما", "لا", "قد", "ثم", "التي", "الذي", "هذا",
+                        "هذه", "ذلك", "تلك"})
+# Queries matching more documents than this are ranked within the most recently stored
+# SEARCH_WINDOW matches, so latency stays bounded however common the words are.
+SEARCH_WINDOW = 2000
+
+
 def query_terms(query: str) -> list[str]:
-    """Normalise a search query and strip clitic prefixes from each word."""
+    """Normalise a search query and strip clitic prefixes from each word.
+
+    Function words (في، من، إلى …) are dropped when the query has other words.
+    """
     words = _WORD.findall(normalise(query))
     out: list[str] = []
     for w in words:
         t = strip_clitics(w)
         if t and t not in out:
             out.append(t)
-    return out
+    kept = [t for t in out if t not in _STOPWORDS]
+    return kept or out
 
 
 def content_hash_of(doc: Document, raw_text: str) -> str:
@@ -145,6 +162,11 @@ def dates_close(a: str | None, b: str | None, days: int = DATE_WINDOW_DAYS) -> b
     return a.startswith(b) or b.startswith(a)
 
 
+def _shift(day: str, days: int) -> str | None:
+    kind, d, _ = _parse_date(day)
+    return (d + timedelta(days=days)).isoformat() if kind == "day" and d else None
+
+
 def _strong_date_match(a: str | None, b: str | None) -> bool:
     ka, da, _ = _parse_date(a)
     kb, db, _ = _parse_date(b)
@@ -172,7 +194,47 @@ def meeting_values(m: Meeting) -> dict[str, Any]:
     vals: dict[str, Any] = {f: getattr(m, f) for f in MEETING_FIELDS}
     vals["inferred"] = inferred
     vals["primary"] = m.primary
+    # values the article itself contradicts (e.g. "round 7" once where it says 17 four times)
+    conflicts = [
+        {k: c.get(k) for k in ("field", "value", "chosen", "count", "chosen_count", "text", "start", "end")}
+        for c in (m.conflicts or [])
+        if isinstance(c, dict) and c.get("field") in MEETING_FIELDS
+    ]
+    if conflicts:
+        vals["conflicts"] = conflicts
     return vals
+
+
+def _explicit(vals: dict[str, Any], field: str) -> Any:
+    """A value as evidence for linking: an inferred format (other/bilateral by head count,
+    or a format guessed from the participants) is no evidence against another format."""
+    if field == "format" and "format" in (vals.get("inferred") or ()):
+        return None
+    return vals.get(field)
+
+
+@lru_cache(maxsize=1)
+def format_overlaps() -> dict[str, frozenset[str]]:
+    """Formats that outlets use for the same meeting (``overlaps`` in formats.yaml), both ways."""
+    from bayan.lang.ar import yaml_data
+
+    try:
+        data = yaml_data("formats.yaml")
+    except FileNotFoundError:
+        return {}
+    entries = data.get("formats", []) if isinstance(data, dict) else data or []
+    pairs: dict[str, set[str]] = defaultdict(set)
+    for entry in entries:
+        if not isinstance(entry, dict) or not entry.get("key"):
+            continue
+        for other in entry.get("overlaps") or []:
+            pairs[entry["key"]].add(other)
+            pairs[other].add(entry["key"])
+    return {k: frozenset(v) for k, v in pairs.items()}
+
+
+def formats_overlap(a: str | None, b: str | None) -> bool:
+    return bool(a and b) and (a == b or b in format_overlaps().get(a or "", frozenset()))
 
 
 _ACTOR_NAMES: dict[str, tuple[str | None, str | None, str | None]] | None = None
@@ -458,6 +520,7 @@ class Store:
                         document_id=row.id,
                         kind=fu.kind,
                         format=fu.format,
+                        round=fu.round,
                         place=fu.place,
                         date_from=fu.date_from,
                         date_to=fu.date_to,
@@ -475,8 +538,21 @@ class Store:
     def _link(self, s: Session, vals: dict[str, Any], actors: set[str], exclude: set[int]) -> int:
         """Id of the compatible meeting record for these values, creating one if needed."""
         q = select(MeetingRow.id)
-        if vals.get("format"):
-            q = q.where((MeetingRow.format == vals["format"]) | MeetingRow.format.is_(None))
+        fmt = _explicit(vals, "format")
+        if fmt:
+            # inferred formats (other/bilateral by head count) never block a link
+            allowed = {fmt, *format_overlaps().get(fmt, ()), "other", "bilateral"}
+            q = q.where(MeetingRow.format.in_(sorted(allowed)) | MeetingRow.format.is_(None))
+        kind, day, _ = _parse_date(vals.get("start_date"))
+        if kind == "day" and day is not None:
+            lo = (day - timedelta(days=DATE_WINDOW_DAYS)).isoformat()
+            hi = (day + timedelta(days=DATE_WINDOW_DAYS)).isoformat()
+            q = q.where(
+                MeetingRow.start_date.is_(None)
+                | MeetingRow.start_date.between(lo[:7], hi)  # also "YYYY-MM" partial dates
+                | MeetingRow.start_date.like("--%")
+                | (func.length(MeetingRow.start_date) == 4)
+            )
         cand_ids = [i for i in s.scalars(q) if i not in exclude]
         best: tuple[float, int] | None = None
         if cand_ids:
@@ -487,7 +563,7 @@ class Store:
                 )
             ):
                 for f in MEETING_FIELDS:
-                    if v.get(f) is not None:
+                    if _explicit(v, f) is not None:
                         seen[mid][f].append(v[f])
             rec_actors: dict[int, set[str]] = defaultdict(set)
             for mid, a in s.execute(
@@ -521,25 +597,44 @@ class Store:
     def _compat(
         vals: dict[str, Any], actors: set[str], seen: dict[str, list[Any]], rec_actors: set[str]
     ) -> float | None:
-        """Score of a compatible record, or None when the meeting cannot be that record."""
+        """Score of a compatible record, or None when the meeting cannot be that record.
+
+        ``seen`` holds the explicit (not inferred) values the record's sources report.
+        Two outlets may name one meeting with overlapping formats (an Arab League
+        ministerial vs the Arab consultative meeting); that is tolerated only when the
+        place, the dates and at least two participants agree, and the merged record
+        then shows the disagreement.
+        """
 
         def ok(f: str) -> bool:
-            v = vals.get(f)
+            v = _explicit(vals, f)
             return v is None or not seen.get(f) or any(_same(v, x) for x in seen[f])
 
-        if not ok("format") or not ok("city") or not ok("country"):
+        if not ok("city") or not ok("country"):
             return None
         sd = vals.get("start_date")
         if sd and seen.get("start_date") and not any(dates_close(sd, x) for x in seen["start_date"]):
             return None
+        shared = actors & rec_actors
+        fmt = _explicit(vals, "format")
+        same_format = bool(fmt) and fmt in seen.get("format", [])
+        if not ok("format"):
+            same_city = bool(vals.get("city")) and any(_same(vals["city"], c) for c in seen.get("city", []))
+            overlapping = any(formats_overlap(fmt, x) for x in seen["format"])
+            if not (overlapping and same_city and sd and seen.get("start_date") and len(shared) >= 2):
+                return None
         strong_date = bool(sd) and any(_strong_date_match(sd, x) for x in seen.get("start_date", []))
-        same_format = bool(vals.get("format")) and vals["format"] in seen.get("format", [])
+        same_city = bool(vals.get("city")) and any(_same(vals["city"], c) for c in seen.get("city", []))
         round_ok = ok("round")
         if not round_ok and not (strong_date and same_format):
             return None  # a round disagreement is tolerated only for a clear date match
-        shared = actors & rec_actors
         same_fr = same_format and round_ok and vals.get("round") is not None and bool(seen.get("round"))
-        if not shared and not same_fr:
+        if not vals.get("primary", True) and not sd and not same_fr:
+            return None  # "the committee in Geneva", with no date or round, is no particular meeting
+        # mentions in passing often name no participants: the same day in the same city will do
+        same_day = bool(sd) and len(sd) == 10 and sd in seen.get("start_date", [])
+        same_day_place = same_day and same_city and (same_format or not fmt or not seen.get("format"))
+        if not shared and not same_fr and not same_day_place:
             return None
         score = 0.0
         for f in MEETING_FIELDS:
@@ -597,8 +692,9 @@ class Store:
                 if doc.id not in sources:
                     sources.append(doc.id)
             if values:
-                # majority; ties go to the value first reported by the earliest document
-                best_key = max(values, key=lambda k: len(values[k]))
+                # explicit values beat inferred ones; then majority; ties go to the value
+                # first reported by the earliest document
+                best_key = max(values, key=lambda k: (not inferred_only.get(k), len(values[k])))
                 entry = {
                     "value": typed[best_key],
                     "support": len(values[best_key]),
@@ -611,6 +707,15 @@ class Store:
                     entry["disagreement"] = True
                 if notes:
                     entry["notes"] = notes
+                inconsistent = [
+                    {"document_id": doc.id, **c}
+                    for src, doc in rows
+                    for c in src.values.get("conflicts") or []
+                    if c.get("field") == f
+                ]
+                if inconsistent:
+                    # the article contradicts itself (e.g. round 7 once, 17 elsewhere)
+                    entry["inconsistent"] = inconsistent
             else:
                 entry = {"value": None, "support": 0, "sources": [], "values": {}}
             fields[f] = entry
@@ -654,6 +759,7 @@ class Store:
                     "sources": len(srcs[m.id]),
                     "documents": sorted(srcs[m.id]),
                     "disagreements": sorted(k for k, v in (m.fields or {}).items() if v.get("disagreement")),
+                    "inconsistencies": sorted(k for k, v in (m.fields or {}).items() if v.get("inconsistent")),
                 }
                 if include_fields:
                     item["fields"] = m.fields
@@ -669,40 +775,56 @@ class Store:
         date_to: str | None,
         format: str | None,
         actor: str | None,
-    ) -> Callable[[DocumentRow], bool]:
-        fmt_docs: set[int] | None = None
+    ) -> list[Any] | None:
+        """Sub-selects of document ids for the search filters (ANDed); None when nothing can match.
+
+        Each is read from an index (migration 0003), never from the wide ``documents``
+        rows. Outlet names compare after normalisation (أ/ا, ة/ه and case do not matter);
+        dates compare on the given prefix (``2022``, ``2022-05`` or a full date); ``format``
+        keeps documents reporting a meeting of that format; ``actor`` keeps documents where
+        the actor is a meeting participant or the target of a statement (statement actors
+        are participants of the same document's meetings).
+        """
+        from sqlalchemy import union
+
+        d = DocumentRow
+        subs: list[Any] = []
+        doc_conds: list[Any] = []
+        if outlet:
+            want = normalise(outlet).casefold().strip()
+            top = s.scalar(select(func.max(d.id)))
+            cache = self.__dict__.get("_outlet_cache")
+            if cache is None or cache[0] != top:
+                names: dict[str, list[str]] = defaultdict(list)
+                for (raw,) in s.execute(select(d.outlet).where(d.outlet.is_not(None)).distinct()):
+                    names[normalise(raw).casefold().strip()].append(raw)
+                cache = (top, names)
+                self.__dict__["_outlet_cache"] = cache
+            raws = cache[1].get(want)
+            if not raws:
+                return None
+            doc_conds.append(d.outlet.in_(raws))
+        # published[:len(x)] >= x  ⇔  published >= x;  published[:len(x)] <= x  ⇔  published < x + U+FFFF
+        if date_from:
+            doc_conds.append(d.published >= date_from)
+        if date_to:
+            doc_conds.append(d.published < date_to + "\uffff")
+        if doc_conds:
+            subs.append(select(d.id).where(*doc_conds))
         if format:
-            fmt_docs = set(
-                s.scalars(
-                    select(MeetingSourceRow.document_id)
-                    .join(MeetingRow, MeetingRow.id == MeetingSourceRow.meeting_id)
-                    .where(MeetingRow.format == format)
+            subs.append(
+                select(MeetingSourceRow.document_id)
+                .join(MeetingRow, MeetingRow.id == MeetingSourceRow.meeting_id)
+                .where(MeetingRow.format == format)
+            )
+        if actor:
+            subs.append(
+                union(
+                    select(ParticipantRow.document_id).where(ParticipantRow.actor == actor),
+                    select(StatementRow.document_id).where(StatementRow.target == actor),
                 )
             )
-        actor_docs: set[int] | None = None
-        if actor:
-            actor_docs = set(s.scalars(select(ParticipantRow.document_id).where(ParticipantRow.actor == actor)))
-            for did, actors, target in s.execute(
-                select(StatementRow.document_id, StatementRow.actors, StatementRow.target)
-            ):
-                if actor in (actors or []) or target == actor:
-                    actor_docs.add(did)
-        outlet_n = normalise(outlet).casefold().strip() if outlet else None
-
-        def keep(d: DocumentRow) -> bool:
-            if outlet_n is not None and normalise(d.outlet or "").casefold().strip() != outlet_n:
-                return False
-            if date_from and (not d.published or d.published[: len(date_from)] < date_from):
-                return False
-            if date_to and (not d.published or d.published[: len(date_to)] > date_to):
-                return False
-            if fmt_docs is not None and d.id not in fmt_docs:
-                return False
-            if actor_docs is not None and d.id not in actor_docs:
-                return False
-            return True
-
-        return keep
+        return subs
 
     def search(
         self,
@@ -714,61 +836,89 @@ class Store:
         actor: str | None = None,
         limit: int = 20,
     ) -> list[dict[str, Any]]:
-        """Spelling-tolerant search over normalised titles and bodies, best first."""
+        """Spelling-tolerant ranked search over normalised titles and bodies, best first.
+
+        Every query word must occur (AND). Words are folded like the stored text (hamza
+        forms, alef maqsura, taa marbuta, diacritics, tatweel) and stripped of leading
+        clitics; the FTS5 trigram index matches them as substrings, so ``بالنظام`` finds
+        ``النظام`` and ``استانا`` finds ``أستانا``. Ranking is FTS5 ``bm25`` (title weighted
+        twice the body) where the index exists, else a BM25-like score over ``LIKE``
+        matches (PostgreSQL, SQLite without FTS5). Filters and ``LIMIT`` run in SQL. When a
+        query matches more than :data:`SEARCH_WINDOW` documents, only the most recently
+        stored ``SEARCH_WINDOW`` matches are ranked (bounded latency on large stores).
+        ``score``: lower is better. ``snippet``: the original text around the best
+        cluster of matches, matching words in ``[brackets]``.
+        """
+        from sqlalchemy import column, literal_column, or_, table
+
         terms = query_terms(query)
-        if not terms:
+        if not terms or limit <= 0:
             return []
+        d = DocumentRow
         with self.session() as s:
-            keep = self._doc_filter(s, outlet, date_from, date_to, format, actor)
-            ranked: list[tuple[int, float, str | None]] = []
+            subs = self._doc_filter(s, outlet, date_from, date_to, format, actor)
+            if subs is None:
+                return []
             long_terms = [t for t in terms if len(t) >= 3]
-            if self._has_fts(s) and long_terms:
+            use_fts = self._has_fts(s) and bool(long_terms)
+            # the trigram index cannot look up words shorter than three letters: LIKE them
+            likes = [
+                or_(d.body_norm.contains(t, autoescape=True), d.title_norm.contains(t, autoescape=True))
+                for t in ([t for t in terms if len(t) < 3] if use_fts else terms)
+            ]
+            ranked: list[tuple[int, float]] = []
+            if use_fts:
+                fts = table("documents_fts", column("rowid"))
                 match = " AND ".join('"' + t.replace('"', '""') + '"' for t in long_terms)
-                for rid, score, snip in s.execute(
-                    text(
-                        "SELECT rowid, bm25(documents_fts, 1.0, 2.0) AS score, "
-                        "snippet(documents_fts, -1, '[', ']', '…', 16) AS snip "
-                        "FROM documents_fts WHERE documents_fts MATCH :q ORDER BY score"
-                    ),
-                    {"q": match},
-                ):
-                    ranked.append((rid, float(score), snip))
-                short = [t for t in terms if len(t) < 3]
+                where = [text("documents_fts MATCH :q").bindparams(q=match)]
+                where += [fts.c.rowid.in_(sub) for sub in subs]
+                # the wide documents rows are joined only to check words of one or two letters
+                src = fts.join(d, d.id == fts.c.rowid) if likes else fts
+                where += likes
+                floor = s.scalar(
+                    select(fts.c.rowid).select_from(src).where(*where)
+                    .order_by(fts.c.rowid.desc()).offset(SEARCH_WINDOW - 1).limit(1)
+                )
+                if floor is not None:
+                    where.append(fts.c.rowid >= floor)
+                score = literal_column("bm25(documents_fts, 1.0, 2.0)")
+                rows = s.execute(
+                    select(fts.c.rowid, score).select_from(src).where(*where).order_by(score, fts.c.rowid).limit(limit)
+                )
+                ranked = [(rid, float(sc)) for rid, sc in rows]
             else:
-                cond = None
-                for t in terms:
-                    c = DocumentRow.body_norm.contains(t, autoescape=True) | DocumentRow.title_norm.contains(
-                        t, autoescape=True
-                    )
-                    cond = c if cond is None else cond & c
-                rows = s.execute(select(DocumentRow.id, DocumentRow.body_norm, DocumentRow.title_norm).where(cond))
-                for rid, b, t_ in rows:
-                    hits = sum((b or "").count(t) + 2 * (t_ or "").count(t) for t in terms)
-                    ranked.append((rid, -float(hits), _snippet(b or "", terms)))
-                ranked.sort(key=lambda r: (r[1], r[0]))
-                short = []
+                rows = s.execute(
+                    select(d.id, d.title_norm, d.body_norm)
+                    .where(*likes, *(d.id.in_(sub) for sub in subs))
+                    .order_by(d.id.desc())
+                    .limit(SEARCH_WINDOW)
+                ).all()
+                ranked = sorted(_like_scores(rows, terms), key=lambda r: (r[1], r[0]))[:limit]
+            if not ranked:
+                return []
+            docs = {
+                r.id: r
+                for r in s.execute(
+                    select(d.id, d.source, d.url, d.outlet, d.title, d.published, d.duplicate_of, d.body, d.body_norm)
+                    .where(d.id.in_([rid for rid, _ in ranked]))
+                )
+            }
             out: list[dict[str, Any]] = []
-            for rid, score, snip in ranked:
-                d = s.get(DocumentRow, rid)
-                if d is None or not keep(d):
-                    continue
-                if short and not all(t in d.body_norm or t in d.title_norm for t in short):
-                    continue
+            for rid, score_ in ranked:
+                r = docs[rid]
                 out.append(
                     {
-                        "id": d.id,
-                        "source": d.source,
-                        "url": d.url,
-                        "outlet": d.outlet,
-                        "title": d.title,
-                        "published": d.published,
-                        "score": score,
-                        "snippet": snip,
-                        "duplicate_of": d.duplicate_of,
+                        "id": r.id,
+                        "source": r.source,
+                        "url": r.url,
+                        "outlet": r.outlet,
+                        "title": r.title,
+                        "published": r.published,
+                        "score": score_,
+                        "snippet": _snippet(r.body or "", terms, norm=r.body_norm),
+                        "duplicate_of": r.duplicate_of,
                     }
                 )
-                if len(out) >= limit:
-                    break
             return out
 
     def refresh_followups(self) -> None:
@@ -778,42 +928,66 @@ class Store:
 
     def _refresh_followups(self, s: Session) -> None:
         latest = s.scalar(select(func.max(DocumentRow.published)))
-        meetings = list(s.scalars(select(MeetingRow)))
+        meetings = sorted(
+            (m for m in s.scalars(select(MeetingRow)) if m.start_date and m.start_date[:4].isdigit()),
+            key=lambda x: (x.start_date or "", x.id),
+        )
         by_id = {m.id: m for m in meetings}
         for fu in s.scalars(select(FollowUpRow)):
-            parent = by_id.get(fu.meeting_id) if fu.meeting_id else None
-            doc = s.get(DocumentRow, fu.document_id)
-            fmt = fu.format or (parent.format if parent else None)
-            lo, hi = fu.date_from, fu.date_to or fu.date_from
-            after = (parent.start_date if parent and parent.start_date else None) or (doc.published if doc else None)
-            match: MeetingRow | None = None
-            for m in sorted(meetings, key=lambda x: (x.start_date or "9999", x.id)):
-                if m.id == fu.meeting_id or not m.start_date:
-                    continue
-                if fmt and m.format != fmt:
-                    continue
-                if fu.kind == "summit" and m.level and m.level != "heads_of_state":
-                    continue
-                if fu.place and not (
-                    (m.city and _same(m.city, fu.place)) or (m.country and _same(m.country, fu.place))
-                ):
-                    continue
-                if lo and m.start_date[: len(lo)] < lo:
-                    continue
-                if hi and m.start_date[: len(hi)] > hi:
-                    continue
-                if after and m.start_date[: len(after)] < after[: len(m.start_date)]:
-                    continue
-                if not lo and after and m.start_date <= after:
-                    continue
-                match = m
-                break
+            match = self._fulfilment(s, fu, by_id.get(fu.meeting_id or -1), meetings)
+            hi = fu.date_to or fu.date_from
             if match is not None:
                 fu.status, fu.fulfilled_by = "fulfilled", match.id
             elif hi and latest and latest[: len(hi)] > hi:
                 fu.status, fu.fulfilled_by = "overdue", None
             else:
                 fu.status, fu.fulfilled_by = "pending", None
+
+    @staticmethod
+    def _fulfilment(
+        s: Session, fu: FollowUpRow, parent: MeetingRow | None, meetings: list[MeetingRow]
+    ) -> MeetingRow | None:
+        """The later meeting that held what ``fu`` announced, from evidence only.
+
+        A mechanism or working group is not a meeting, so it is never "held". A stated
+        round number decides on its own; otherwise the window decides, and a meeting
+        held after the window counts (late) only when the announcement named its
+        place. An announcement with neither window, round nor place is linked only to
+        a meeting of its format within ``FOLLOWUP_REACH_DAYS``.
+        """
+        if fu.kind not in LINKABLE_FOLLOWUPS:
+            return None
+        fmt = fu.format or (parent.format if parent else None)
+        doc = s.get(DocumentRow, fu.document_id)
+        after = (parent.start_date if parent and parent.start_date else None) or (doc.published if doc else None)
+        lo, hi = fu.date_from, fu.date_to or fu.date_from
+
+        def plausible(m: MeetingRow) -> bool:
+            if m.id == fu.meeting_id or (fmt and m.format != fmt):
+                return False
+            if fu.kind == "summit" and m.level and m.level != "heads_of_state":
+                return False
+            if fu.place and not (
+                (m.city and _same(m.city, fu.place)) or (m.country and _same(m.country, fu.place))
+            ):
+                return False
+            if fu.round is not None and m.round is not None and m.round != fu.round:
+                return False
+            start = m.start_date or ""
+            return not after or start[:10] > after[:10] or (bool(lo) and start[: len(lo)] >= lo)
+
+        later = [m for m in meetings if plausible(m)]
+        if fu.round is not None:
+            return next((m for m in later if m.round == fu.round), None)
+        if lo and hi:
+            inside = [m for m in later if lo <= m.start_date[: len(lo)] and m.start_date[: len(hi)] <= hi]
+            if inside:
+                return inside[0]
+            return next((m for m in later if m.start_date[: len(hi)] > hi), None) if fu.place else None
+        if not fmt and not fu.place:
+            return None
+        reach = _shift(after, FOLLOWUP_REACH_DAYS) if after else None
+        return next((m for m in later if reach is None or m.start_date[:10] <= reach), None)
 
     def followups(self, status: str | None = None) -> list[dict[str, Any]]:
         """Announced follow-ups with status pending / overdue / fulfilled (and the fulfilling meeting)."""
@@ -848,6 +1022,12 @@ class Store:
                         "fulfilled_by": fu.fulfilled_by,
                         "fulfilled_by_label": _meeting_label(ful),
                         "fulfilled_on": ful.start_date if ful else None,
+                        "round": fu.round,
+                        # held, but after the announced window ("February or March" → July)
+                        "held_late": bool(
+                            ful and ful.start_date and (fu.date_to or fu.date_from)
+                            and ful.start_date[: len(fu.date_to or fu.date_from)] > (fu.date_to or fu.date_from)
+                        ),
                     }
                 )
             return out
@@ -907,6 +1087,11 @@ class Store:
                 by_meeting: dict[int, list[MeetingSourceRow]] = defaultdict(list)
                 for src in s.scalars(select(MeetingSourceRow).order_by(MeetingSourceRow.id)):
                     by_meeting[src.meeting_id].append(src)
+                # a meeting whose mentions carry no evidence span falls back to its participants'
+                part_text: dict[int, list[str]] = defaultdict(list)
+                for p in s.scalars(select(ParticipantRow).order_by(ParticipantRow.id)):
+                    if p.text and p.text not in part_text[p.meeting_id]:
+                        part_text[p.meeting_id].append(p.text)
                 rows = []
                 for m in sorted(meetings.values(), key=lambda x: (x.start_date or "9999", x.id)):
                     srcs = by_meeting[m.id]
@@ -926,7 +1111,8 @@ class Store:
                             "source_paths": "; ".join(docs[d].source for d in dids),
                             "urls": "; ".join(docs[d].url or "" for d in dids),
                             "outlets": "; ".join(docs[d].outlet or "" for d in dids),
-                            "evidence": " | ".join(src.text for src in srcs if src.text),
+                            "evidence": " | ".join(src.text for src in srcs if src.text)
+                            or " | ".join(part_text[m.id]),
                             "disagreements": json.dumps(
                                 {k: v["values"] for k, v in (m.fields or {}).items() if v.get("disagreement")},
                                 ensure_ascii=False,
@@ -1047,10 +1233,88 @@ def _meeting_label(m: MeetingRow | None) -> str | None:
     return " ".join(parts)
 
 
-def _snippet(body: str, terms: list[str], width: int = 60) -> str:
-    pos = min((p for p in (body.find(t) for t in terms) if p >= 0), default=0)
-    lo, hi = max(0, pos - width), min(len(body), pos + width)
-    snip = body[lo:hi]
-    for t in terms:
-        snip = snip.replace(t, f"[{t}]")
-    return ("…" if lo else "") + snip + ("…" if hi < len(body) else "")
+# Characters ``normalise`` drops (harakat, Quranic marks, tatweel, zero-width/bidi controls).
+_DROPPED = re.compile("[\u064b-\u065f\u0670\u0640\u06d6-\u06ed\u200b-\u200f\u061c\ufeff]")
+
+
+def _norm_to_orig(body: str, norm: str) -> Callable[[int], int]:
+    """Map an index of ``norm`` (= ``normalise(body)``) to the index of that character in ``body``."""
+    dropped = [m.start() for m in _DROPPED.finditer(body)]
+    if len(body) - len(dropped) != len(norm):  # stored text out of step: recompute exactly
+        from bayan.arabic.normalise import normalise_with_map
+
+        nt = normalise_with_map(body)
+        norm_len = len(nt.orig)
+        return lambda i: nt.orig[i] if i < norm_len else len(body)
+
+    def to_orig(i: int) -> int:
+        o = i
+        for p in dropped:
+            if p > o:
+                break
+            o += 1
+        return min(o, len(body))
+
+    return to_orig
+
+
+def _snippet(body: str, terms: list[str], width: int = 80, norm: str | None = None) -> str:
+    """About ``2 * width`` characters of ``body`` around the densest cluster of query terms.
+
+    Terms are matched on the normalised text (``norm``, computed when not given) and the
+    snippet is cut from the original, so it keeps the article's own spelling; every word
+    containing a term is wrapped in ``[ ]``.
+    """
+    if norm is None:
+        norm = normalise(body)
+    hits: list[tuple[int, int]] = []
+    for k, t in enumerate(terms):
+        pos, n = norm.find(t), 0
+        while pos >= 0 and n < 30:  # the first occurrences of each term are enough
+            hits.append((pos, k))
+            pos, n = norm.find(t, pos + 1), n + 1
+    hits.sort()
+    center, best = 0, 0
+    j = 0
+    for i, (p, _) in enumerate(hits):  # window of hits within 2 * width after hit i
+        j = max(j, i)
+        while j + 1 < len(hits) and hits[j + 1][0] - p <= width:
+            j += 1
+        distinct = len({k for _, k in hits[i : j + 1]})
+        if distinct > best:
+            center, best = p + min(width // 2, (hits[j][0] - p) // 2), distinct
+    lo, hi = max(0, center - width), min(len(norm), center + width)
+    if lo > 0:  # start and end on word boundaries
+        sp = norm.find(" ", lo, center)
+        lo = sp + 1 if sp >= 0 else lo
+    if hi < len(norm):
+        sp = norm.rfind(" ", center, hi)
+        hi = sp if sp > center else hi
+    to_orig = _norm_to_orig(body, norm)
+    parts: list[str] = ["…" if lo else ""]
+    prev = lo
+    for m in _WORD.finditer(norm, lo, hi):
+        if any(t in m.group() for t in terms):
+            parts += [body[to_orig(prev) : to_orig(m.start())], "[", body[to_orig(m.start()) : to_orig(m.end())], "]"]
+            prev = m.end()
+    parts += [body[to_orig(prev) : to_orig(hi)], "…" if hi < len(norm) else ""]
+    return " ".join("".join(parts).split())
+
+
+def _like_scores(rows: Iterable[Any], terms: list[str]) -> list[tuple[int, float]]:
+    """BM25-like scores (lower is better) for the LIKE fallback: saturated term counts,
+    title counted twice, normalised by body length against the candidates' average."""
+    rows = list(rows)
+    if not rows:
+        return []
+    avg = sum(len(r.body_norm or "") for r in rows) / len(rows) or 1.0
+    k1, b = 1.2, 0.75
+    out = []
+    for r in rows:
+        norm_len = 1 - b + b * len(r.body_norm or "") / avg
+        score = 0.0
+        for t in terms:
+            tf = (r.body_norm or "").count(t) + 2 * (r.title_norm or "").count(t)
+            score -= tf * (k1 + 1) / (tf + k1 * norm_len)
+        out.append((r.id, score))
+    return out

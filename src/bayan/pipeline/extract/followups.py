@@ -49,7 +49,23 @@ def extract_followups(an: Analysis, drafts: list[MeetingDraft], owners: Owners) 
             continue
         meeting.follow_ups.append(FollowUp(kind=kind, text=ev.text, start=ev.start, end=ev.end,
                                            place=place, date_from=date_from, date_to=date_to,
-                                           format=fmt))
+                                           format=fmt, round=_round(an, cue, sent, meeting.round)))
+
+
+def _round(an: Analysis, cue, sent, reported: int | None) -> int | None:
+    """"الاتفاق على عقد الجولة العشرين": the number of the announced round, when stated.
+
+    The round being reported ("في ختام الجولة العشرين ... اتفقوا على") is not the one announced.
+    """
+    from bayan.pipeline.extract.meetings import Mention, _round_after
+
+    for noun in an.in_span(an.group("meeting_noun"), sent):
+        if noun.start < cue.start - 40 or noun.entry.key not in {"round", "meeting", "summit", "talks"}:
+            continue
+        found = _round_after(an, Mention(noun.start, noun.end, sent.end, 0, noun.entry.key))
+        if found is not None and found.kind != "cardinal" and found.value != reported:
+            return found.value
+    return None
 
 
 def _place(an: Analysis, cue, sent, format_spans: list[tuple[int, int]]) -> str | None:

@@ -10,6 +10,7 @@ meeting, whose fields are voted from them — disagreements are kept as conflict
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -214,8 +215,27 @@ def _round_after(an: Analysis, m: Mention) -> NumberMatch | None:
                 continue
             if num.kind == "cardinal" and len(gap) > 0:
                 continue
+            if num.kind == "ordinal" and _superlative(an, num.end):
+                continue
             return num
     return None
+
+
+def _superlative(an: Analysis, pos: int) -> bool:
+    """"الأولى التي تعقد حضورياً منذ 2019": first-since, not round one."""
+    markers = an.lex.words.get("superlative_markers", frozenset())
+    return any(w.strip("،,.") in markers for w in an.words_after(pos, 6))
+
+
+def _dateline(an: Analysis, d: DateMention) -> bool:
+    """A date standing alone on its line ("2022/07/20 - 09:15") dates the article, not the meeting."""
+    line_start = an.text.rfind("\n", 0, d.start) + 1
+    line_end = an.text.find("\n", d.end)
+    rest = an.text[line_start:d.start] + " " + an.text[d.end:line_end if line_end >= 0 else len(an.text)]
+    return len(_ARABIC_WORD.findall(rest)) < 3
+
+
+_ARABIC_WORD = re.compile(r"[\u0621-\u064A]{2,}")
 
 
 def _city_in(an: Analysis, lo: int, hi: int, after_host: bool = False) -> tuple[str | None, bool]:
@@ -366,12 +386,12 @@ def _vote_primary(an: Analysis, draft: MeetingDraft) -> None:
         meeting.city = _vote(meeting, "city", cities, mentions, an, lambda m: m.city, None)
         meeting.city_inferred = all(m.city_inferred for m in mentions if m.city == meeting.city)
     candidates = [m.date for m in mentions if m.date and m.date.date_from
-                  and _plausible_meeting_date(m.date, an)]
+                  and _plausible_meeting_date(m.date, an) and not _dateline(an, m.date)]
     # The lead paragraph dates the reported meeting even away from its noun.
-    lead_end = _lead_end(an)
+    lead_end = _lead_end(an, skip_header=True)
     candidates += [d for d in an.dates if d.start < lead_end and d.date_from
                    and d.precision == "day" and _plausible_meeting_date(d, an)
-                   and d not in candidates]
+                   and not _dateline(an, d) and d not in candidates]
     # "عام 2017" near the noun is context, not the day of the meeting; of several
     # days, the one nearest the publication date is the reported meeting's.
     days = [d for d in candidates if d.precision == "day"]
@@ -401,9 +421,19 @@ def _default_level(meeting: Meeting, an: Analysis) -> None:
 REPORT_WINDOW_DAYS = 21  # an article reports a meeting held at most this long before it
 
 
-def _lead_end(an: Analysis) -> int:
-    """Folded offset where the title and lead paragraph end."""
-    return an.sentences[min(LEAD_SENTENCES, len(an.sentences)) - 1].end if an.sentences else 0
+def _lead_end(an: Analysis, *, skip_header: bool = False) -> int:
+    """Folded offset where the title and lead paragraph end.
+
+    With ``skip_header``, short header lines (dateline, agency, time) do not count
+    as lead sentences, so the lead's first real paragraph is always inside.
+    """
+    counted = 0
+    for sent in an.sentences:
+        if not skip_header or len(_ARABIC_WORD.findall(an.text[sent.start:sent.end])) >= 4:
+            counted += 1
+        if counted == LEAD_SENTENCES:
+            return sent.end
+    return an.sentences[-1].end if an.sentences else 0
 
 
 def _days_before_publication(day: str | None, an: Analysis) -> int | None:
