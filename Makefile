@@ -4,9 +4,10 @@
 setup:
 	@bash scripts/setup.sh
 
-# Main job: extract the bundled sample corpus and print a readable summary.
+# Main job: ingest the bundled sample corpus into bayan.db (idempotent) and print the timeline.
 demo: setup
-	.venv/bin/bayan extract samples/
+	.venv/bin/bayan ingest samples/
+	.venv/bin/bayan timeline
 
 lint: setup
 	.venv/bin/ruff check src tests bench

@@ -135,10 +135,33 @@ def followups(db: DbOption = None,
 @app.command()
 def positions(db: DbOption = None,
               fmt: Annotated[str | None, typer.Option("--format", help="Format key, e.g. astana.")] = None,
-              topic: Annotated[str | None, typer.Option(help="Topic key, e.g. separatism.")] = None) -> None:
-    """Actor × meeting matrix of act/topic with evidence counts (JSON Lines)."""
-    for row in _store(db).positions(format=fmt, topic=topic):
-        sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+              topic: Annotated[str | None, typer.Option(help="Topic key, e.g. separatism.")] = None,
+              as_json: Annotated[bool, typer.Option("--json", help="One JSON object per cell, with evidence.")] = False,
+              ) -> None:
+    """Actor × meeting matrix: in each cell the acts (and topics) with their evidence counts."""
+    rows = _store(db).positions(format=fmt, topic=topic)
+    if as_json:
+        for row in rows:
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return
+    if not rows:
+        err.print("no positions match")
+        return
+    meetings: dict[int, str] = {}
+    cells: dict[tuple[str, int], list[str]] = {}
+    for r in sorted(rows, key=lambda r: (r["start_date"] or "9999", r["meeting_id"])):
+        label = " ".join(str(x) for x in (r["format"], f"r{r['round']}" if r["round"] else None,
+                                          r["city"], r["start_date"]) if x)
+        meetings.setdefault(r["meeting_id"], label)
+        what = r["act"] if topic else f"{r['act']}:{r['topic']}"
+        cells.setdefault((r["actor"], r["meeting_id"]), []).append(f"{what} ×{r['evidence_count']}")
+    table = Table(title=f"Positions{' on ' + topic if topic else ''}{' in ' + fmt if fmt else ''}")
+    table.add_column("actor")
+    for label in meetings.values():
+        table.add_column(label)
+    for actor in sorted({a for a, _ in cells}):
+        table.add_row(actor, *("\n".join(cells.get((actor, mid), [])) for mid in meetings))
+    out.print(table)
 
 
 class ExportFormat(StrEnum):
