@@ -4,10 +4,12 @@
 setup:
 	@bash scripts/setup.sh
 
-# Main job: ingest the bundled sample corpus into bayan.db (idempotent) and print the timeline.
+# Main job: ingest the bundled sample corpus into bayan.db (idempotent), print the
+# timeline, then serve the dashboard on loopback (its URL is printed; Ctrl-C stops it).
 demo: setup
 	.venv/bin/bayan ingest samples/
 	.venv/bin/bayan timeline
+	.venv/bin/bayan serve
 
 lint: setup
 	.venv/bin/ruff check src tests bench
@@ -17,6 +19,7 @@ eval: setup
 
 # Whole test suite: lint, unit and integration tests, and the gold evaluation.
 test: setup
+	@bash scripts/install_chromium.sh
 	.venv/bin/ruff check src tests bench
 	.venv/bin/python -m pytest
 	.venv/bin/bayan eval gold/

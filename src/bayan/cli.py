@@ -154,7 +154,7 @@ def _progress(enabled: bool):
 
 
 # Knowledge-base commands register themselves on ``app``.
-from bayan import cli_store  # noqa: E402,F401
+from bayan import cli_store, cli_web  # noqa: E402,F401
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -1,0 +1,869 @@
+"""Read-only queries over a :class:`~bayan.store.repository.Store` for the API and the dashboard.
+
+Every function returns plain JSON-able dicts/lists so the JSON API and the Jinja2 views
+share one shape. Filters go through SQLAlchemy expressions (bound parameters) or are
+applied in Python to already-loaded rows: no user text is ever formatted into SQL.
+
+Paged functions return ``{"total", "limit", "offset", "items"}``; ``list_actors`` and
+``list_followups`` return ``{"total", "items"}``.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import threading
+import weakref
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Text, cast, func, select, text
+from sqlalchemy.orm import Session
+
+from bayan.arabic.normalise import normalise
+from bayan.store.models import (
+    ActorRow,
+    DocumentRow,
+    ExtractionRow,
+    FollowUpRow,
+    FramingRow,
+    MeetingRow,
+    MeetingSourceRow,
+    ParticipantRow,
+    StatementRow,
+)
+from bayan.store.repository import MEETING_FIELDS, Store, actor_names
+
+MAX_LIMIT = 500
+_SAFE_KEY = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+EXPORT_KINDS = ("meetings", "statements", "follow_ups", "framing")
+FOLLOWUP_STATUSES = ("pending", "overdue", "fulfilled")
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _page(items: list[Any], limit: int, offset: int) -> dict[str, Any]:
+    """Slice ``items`` into the common paged envelope (limit clamped to 0..MAX_LIMIT)."""
+    limit = max(0, min(int(limit), MAX_LIMIT))
+    offset = max(0, int(offset))
+    return {"total": len(items), "limit": limit, "offset": offset, "items": items[offset : offset + limit]}
+
+
+def _norm_outlet(value: str | None) -> str:
+    """Outlet names compare spelling-insensitively (hamza/alef/taa marbuta, case)."""
+    return normalise(value or "").casefold().strip()
+
+
+def _date_ge(value: str | None, bound: str) -> bool:
+    """``value >= bound`` at the precision both share; an undated value never matches."""
+    if not value:
+        return False
+    n = min(len(value), len(bound))
+    return value[:n] >= bound[:n]
+
+
+def _date_le(value: str | None, bound: str) -> bool:
+    if not value:
+        return False
+    n = min(len(value), len(bound))
+    return value[:n] <= bound[:n]
+
+
+def _meeting_label(m: MeetingRow | None) -> str | None:
+    """Short human label, e.g. ``astana round 19 Astana 2022-11-22``."""
+    if m is None:
+        return None
+    parts = [m.format or "meeting"]
+    if m.round is not None:
+        parts.append(f"round {m.round}")
+    if m.city:
+        parts.append(m.city)
+    if m.start_date:
+        parts.append(m.start_date)
+    return " ".join(parts)
+
+
+def _doc_ref(d: DocumentRow) -> dict[str, Any]:
+    return {
+        "id": d.id,
+        "outlet": d.outlet,
+        "title": d.title,
+        "url": d.url,
+        "source": d.source,
+        "published": d.published,
+    }
+
+
+def _sources_by_meeting(s: Session, meeting_ids: Iterable[int] | None = None) -> dict[int, list[int]]:
+    """meeting id → distinct document ids, in first-seen order."""
+    q = select(MeetingSourceRow.meeting_id, MeetingSourceRow.document_id).order_by(MeetingSourceRow.id)
+    if meeting_ids is not None:
+        q = q.where(MeetingSourceRow.meeting_id.in_(list(meeting_ids)))
+    out: dict[int, list[int]] = defaultdict(list)
+    for mid, did in s.execute(q):
+        if did not in out[mid]:
+            out[mid].append(did)
+    return out
+
+
+def _meeting_summary(m: Any, n_sources: int, fields: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Summary of a MeetingRow (or a row of its columns plus ``fields``)."""
+    fields = m.fields if fields is None else fields
+    return {
+        "id": m.id,
+        "label": _meeting_label(m),
+        "format": m.format,
+        "round": m.round,
+        "city": m.city,
+        "country": m.country,
+        "start_date": m.start_date,
+        "end_date": m.end_date,
+        "level": m.level,
+        "known_by_reference": bool(m.known_by_reference),
+        "n_sources": n_sources,
+        "disagreements": sorted(k for k, v in (fields or {}).items() if isinstance(v, dict) and v.get("disagreement")),
+    }
+
+
+def _actor_docs_and_meetings(s: Session, actor: str) -> tuple[set[int], set[int]]:
+    """Documents and meetings where ``actor`` participates, holds a statement or is its target."""
+    docs: set[int] = set()
+    meetings: set[int] = set()
+    for did, mid in s.execute(
+        select(ParticipantRow.document_id, ParticipantRow.meeting_id).where(ParticipantRow.actor == actor)
+    ):
+        docs.add(did)
+        meetings.add(mid)
+    if _SAFE_KEY.fullmatch(actor):
+        # a key without quotes or backslashes appears in the JSON list text exactly as "KEY",
+        # so a bound, escaped LIKE finds it without decoding every row
+        for did, mid in s.execute(
+            select(StatementRow.document_id, StatementRow.meeting_id).where(
+                cast(StatementRow.actors, Text).contains(f'"{actor}"', autoescape=True) | (StatementRow.target == actor)
+            )
+        ):
+            docs.add(did)
+            if mid is not None:
+                meetings.add(mid)
+        return docs, meetings
+    stmt = select(StatementRow.document_id, StatementRow.meeting_id, StatementRow.actors, StatementRow.target)
+    for did, mid, actors, target in s.execute(stmt):
+        if actor in (actors or []) or target == actor:
+            docs.add(did)
+            if mid is not None:
+                meetings.add(mid)
+    return docs, meetings
+
+
+_CACHE_LOCK = threading.Lock()
+# extraction rows are immutable (re-extraction adds new ones), so their parsed people can be
+# cached by row id; bounded so a huge store cannot grow it without limit
+_PEOPLE_CACHE: dict[int, list[list[dict[str, Any]]]] = {}
+_PEOPLE_CACHE_MAX = 20_000
+# per store: (version key, follow-up dicts); recomputed when documents/extractions change
+_FOLLOWUP_CACHE: weakref.WeakKeyDictionary[Store, tuple[tuple[Any, ...], list[dict[str, Any]]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _people_by_meeting(s: Session, doc_ids: Iterable[int]) -> dict[int, list[list[dict[str, Any]]]]:
+    """document id → people of each of its meetings (by local index), from its latest extraction.
+
+    Delegation heads are only kept in the extraction payload, which is large JSON, so
+    parsed results are cached by extraction id.
+    """
+    ids = list(doc_ids)
+    if not ids:
+        return {}
+    latest = dict(
+        s.execute(
+            select(ExtractionRow.document_id, func.max(ExtractionRow.id))
+            .where(ExtractionRow.document_id.in_(ids))
+            .group_by(ExtractionRow.document_id)
+        ).all()
+    )
+    out: dict[int, list[list[dict[str, Any]]]] = {}
+    missing = [eid for eid in latest.values() if eid not in _PEOPLE_CACHE]
+    if missing:
+        parsed: dict[int, list[list[dict[str, Any]]]] = {}
+        for eid, payload in s.execute(select(ExtractionRow.id, ExtractionRow.payload).where(ExtractionRow.id.in_(missing))):
+            try:
+                data = json.loads(payload)
+            except (TypeError, ValueError):
+                data = {}
+            meetings = data.get("meetings") if isinstance(data, dict) else None
+            parsed[eid] = [
+                [p for p in (m.get("people") or []) if isinstance(p, dict)] if isinstance(m, dict) else []
+                for m in (meetings or [])
+            ]
+        with _CACHE_LOCK:
+            if len(_PEOPLE_CACHE) + len(parsed) > _PEOPLE_CACHE_MAX:
+                _PEOPLE_CACHE.clear()
+            _PEOPLE_CACHE.update(parsed)
+        for did, eid in latest.items():
+            out[did] = parsed.get(eid) or _PEOPLE_CACHE.get(eid, [])
+        return out
+    return {did: _PEOPLE_CACHE.get(eid, []) for did, eid in latest.items()}
+
+
+def _people_at(people: dict[int, list[list[dict[str, Any]]]], doc_id: int, local_index: int) -> list[dict[str, Any]]:
+    per_meeting = people.get(doc_id) or []
+    return per_meeting[local_index] if 0 <= local_index < len(per_meeting) else []
+
+
+def _store_version(s: Session) -> tuple[Any, ...]:
+    """Changes whenever a document is added or facts are re-extracted (cheap indexed maxima)."""
+    row = s.execute(
+        select(
+            select(func.count(DocumentRow.id)).scalar_subquery(),
+            select(func.max(DocumentRow.id)).scalar_subquery(),
+            select(func.max(ExtractionRow.id)).scalar_subquery(),
+            select(func.max(FollowUpRow.id)).scalar_subquery(),
+            select(func.max(MeetingRow.id)).scalar_subquery(),
+        )
+    ).one()
+    return tuple(row)
+
+
+def _followups(store: Store) -> list[dict[str, Any]]:
+    """All follow-ups with current status (pending / overdue / fulfilled), read-only and cached.
+
+    The list is shared with the cache: callers deep-copy what they hand out.
+
+    ``Store._refresh_followups`` mutates the loaded rows; we never flush and the session is
+    rolled back, so readers get the current status while the database stays untouched.
+    """
+    with _read_session(store) as s:
+        key = _store_version(s)
+        hit = _FOLLOWUP_CACHE.get(store)
+        if hit is not None and hit[0] == key:
+            return hit[1]
+        with s.no_autoflush:
+            try:
+                store._refresh_followups(s)  # status logic lives in the store; never flushed
+            except Exception:  # noqa: BLE001 - fall back to the stored status
+                pass
+            fus = list(s.scalars(select(FollowUpRow).order_by(FollowUpRow.id)))
+            labels = {
+                row.id: row
+                for row in s.execute(select(MeetingRow.id, MeetingRow.format, MeetingRow.round, MeetingRow.city,
+                                            MeetingRow.start_date))
+            }
+            docs = {
+                row.id: row
+                for row in s.execute(select(DocumentRow.id, DocumentRow.outlet, DocumentRow.source, DocumentRow.url))
+            }
+            items = [_followup_dict(fu, labels, docs) for fu in fus]
+        s.rollback()
+    with _CACHE_LOCK:
+        _FOLLOWUP_CACHE[store] = (key, items)
+    return items
+
+
+@contextmanager
+def _read_session(store: Store) -> Iterator[Session]:
+    """A session that is only read from and always rolled back.
+
+    On SQLite an explicit ``BEGIN`` makes every SELECT in it read one WAL snapshot (the
+    driver would otherwise run each SELECT on its own), so a page is consistent even while
+    an ingest commits.
+    """
+    s = Session(store.engine, autoflush=False, expire_on_commit=False)
+    try:
+        if store.is_sqlite:
+            s.execute(text("BEGIN"))
+        yield s
+    finally:
+        s.rollback()
+        s.close()
+
+
+def _followup_dict(fu: FollowUpRow, meetings: dict[int, Any], docs: dict[int, Any]) -> dict[str, Any]:
+    parent = meetings.get(fu.meeting_id) if fu.meeting_id else None
+    ful = meetings.get(fu.fulfilled_by) if fu.fulfilled_by else None
+    d = docs.get(fu.document_id)
+    return {
+        "id": fu.id,
+        "meeting_id": fu.meeting_id,
+        "announced_at": _meeting_label(parent),
+        "document_id": fu.document_id,
+        "outlet": d.outlet if d else None,
+        "source": d.source if d else None,
+        "url": d.url if d else None,
+        "kind": fu.kind,
+        "format": fu.format or (parent.format if parent else None),
+        "place": fu.place,
+        "from": fu.date_from,
+        "to": fu.date_to,
+        "status": fu.status,
+        "fulfilled_by": fu.fulfilled_by,
+        "fulfilled_by_label": _meeting_label(ful),
+        "fulfilled_on": ful.start_date if ful else None,
+        "evidence": {"document_id": fu.document_id, "text": fu.text, "start": fu.start, "end": fu.end},
+    }
+
+
+# --------------------------------------------------------------------------- meetings
+
+
+def list_meetings(
+    store: Store,
+    *,
+    format: str | None = None,
+    round: int | None = None,
+    actor: str | None = None,
+    topic: str | None = None,
+    outlet: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    q: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> dict[str, Any]:
+    """Meetings matching every given filter, in date order (undated last), paged.
+
+    ``q`` keeps meetings reported by a document matching the Arabic-aware search.
+    """
+    with _read_session(store) as s:
+        # columns only: the merged ``fields`` JSON is decoded for the returned page alone
+        stmt = select(
+            MeetingRow.id, MeetingRow.format, MeetingRow.round, MeetingRow.city, MeetingRow.country,
+            MeetingRow.start_date, MeetingRow.end_date, MeetingRow.level, MeetingRow.known_by_reference,
+        )
+        if format:
+            stmt = stmt.where(MeetingRow.format == format)
+        if round is not None:
+            stmt = stmt.where(MeetingRow.round == round)
+        if topic:
+            stmt = stmt.where(MeetingRow.id.in_(select(StatementRow.meeting_id).where(StatementRow.topic == topic)))
+        rows = s.execute(stmt).all()
+        n_sources = dict(
+            s.execute(
+                select(MeetingSourceRow.meeting_id, func.count(func.distinct(MeetingSourceRow.document_id)))
+                .group_by(MeetingSourceRow.meeting_id)
+            ).all()
+        )
+        srcs = _sources_by_meeting(s) if (outlet or q is not None) else {}
+        keep_ids: set[int] | None = None
+        if actor:
+            _, keep_ids = _actor_docs_and_meetings(s, actor)
+        if outlet:
+            want = _norm_outlet(outlet)
+            docs = {did for did, o in s.execute(select(DocumentRow.id, DocumentRow.outlet)) if _norm_outlet(o) == want}
+            ids = {mid for mid, dids in srcs.items() if docs.intersection(dids)}
+            keep_ids = ids if keep_ids is None else keep_ids & ids
+        if q is not None:
+            hits = {h["id"] for h in store.search(q, limit=10_000)}
+            ids = {mid for mid, dids in srcs.items() if hits.intersection(dids)}
+            keep_ids = ids if keep_ids is None else keep_ids & ids
+        kept = [
+            m for m in rows
+            if (keep_ids is None or m.id in keep_ids)
+            and (not date_from or _date_ge(m.start_date, date_from))
+            and (not date_to or _date_le(m.start_date, date_to))
+        ]
+        kept.sort(key=lambda m: (m.start_date is None, m.start_date or "", m.id))
+        page = _page(kept, limit, offset)
+        ids = [m.id for m in page["items"]]
+        fields = dict(s.execute(select(MeetingRow.id, MeetingRow.fields).where(MeetingRow.id.in_(ids))).all()) if ids else {}
+        page["items"] = [_meeting_summary(m, int(n_sources.get(m.id, 0)), fields.get(m.id) or {}) for m in page["items"]]
+        return page
+
+
+def meeting_detail(store: Store, meeting_id: int) -> dict[str, Any] | None:
+    """The merged record of one meeting with every fact linked to its source documents.
+
+    Keys: the summary fields, ``fields`` (per field value/support/sources/values/
+    disagreement/inferred/notes), ``sources`` (documents with their own reported values and
+    evidence), ``participants`` (grouped by actor), ``people`` (delegation heads),
+    ``statements`` (grouped by topic) and ``follow_ups``.
+    """
+    with _read_session(store) as s:
+        m = s.get(MeetingRow, meeting_id)
+        if m is None:
+            return None
+        msrcs = list(
+            s.scalars(
+                select(MeetingSourceRow).where(MeetingSourceRow.meeting_id == meeting_id).order_by(MeetingSourceRow.id)
+            )
+        )
+        doc_ids = list(dict.fromkeys(src.document_id for src in msrcs))
+        docs = {d.id: d for d in s.scalars(select(DocumentRow).where(DocumentRow.id.in_(doc_ids)))} if doc_ids else {}
+        names = _actor_table(s)
+
+        fields: dict[str, Any] = {}
+        for f in MEETING_FIELDS:
+            e = (m.fields or {}).get(f) or {}
+            fields[f] = {
+                "value": e.get("value"),
+                "support": e.get("support", 0),
+                "sources": list(e.get("sources") or []),
+                "values": dict(e.get("values") or {}),
+                "disagreement": bool(e.get("disagreement")),
+                "inferred": bool(e.get("inferred")),
+                "notes": list(e.get("notes") or []),
+            }
+
+        sources = []
+        for src in msrcs:
+            d = docs.get(src.document_id)
+            if d is None:
+                continue
+            vals = dict(src.values or {})
+            sources.append(
+                {
+                    **_doc_ref(d),
+                    "primary": bool(src.primary),
+                    "reported": {f: vals.get(f) for f in MEETING_FIELDS},
+                    "inferred": list(vals.get("inferred") or []),
+                    "evidence": (
+                        {"document_id": d.id, "text": src.text, "start": src.start, "end": src.end}
+                        if src.text is not None
+                        else None
+                    ),
+                }
+            )
+
+        # delegation heads, from each source's latest extraction payload
+        people_of = _people_by_meeting(s, doc_ids)
+        people: dict[tuple[str | None, str], dict[str, Any]] = {}
+        for src in msrcs:
+            for p in _people_at(people_of, src.document_id, src.local_index):
+                key = (p.get("actor"), p.get("name") or p.get("name_ar") or "")
+                entry = people.setdefault(
+                    key,
+                    {
+                        "name": p.get("name"),
+                        "name_ar": p.get("name_ar"),
+                        "actor": p.get("actor"),
+                        "title": p.get("title"),
+                        "title_ar": p.get("title_ar"),
+                        "evidence": [],
+                    },
+                )
+                ev = p.get("evidence")
+                if isinstance(ev, dict) and ev.get("text") is not None:
+                    entry["evidence"].append(
+                        {"document_id": src.document_id, "text": ev.get("text"), "start": ev.get("start"), "end": ev.get("end")}
+                    )
+
+        parts: dict[str, dict[str, Any]] = {}
+        for p in s.scalars(
+            select(ParticipantRow).where(ParticipantRow.meeting_id == meeting_id).order_by(ParticipantRow.id)
+        ):
+            name_en, name_ar, _ = names.get(p.actor, (None, None, None))
+            entry = parts.setdefault(
+                p.actor,
+                {"actor": p.actor, "name_en": name_en, "name_ar": name_ar, "roles": [], "inferred": True,
+                 "documents": [], "evidence": []},
+            )
+            if p.role and p.role not in entry["roles"]:
+                entry["roles"].append(p.role)
+            entry["inferred"] = entry["inferred"] and bool(p.inferred)
+            if p.document_id not in entry["documents"]:
+                entry["documents"].append(p.document_id)
+            if p.text is not None:
+                entry["evidence"].append(
+                    {"document_id": p.document_id, "text": p.text, "start": p.start, "end": p.end, "role": p.role}
+                )
+        for entry in parts.values():
+            entry["heads"] = [pp for (a, _), pp in people.items() if a == entry["actor"]]
+
+        by_topic: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for st in s.scalars(
+            select(StatementRow).where(StatementRow.meeting_id == meeting_id).order_by(StatementRow.id)
+        ):
+            d = docs.get(st.document_id)
+            by_topic[st.topic].append(
+                {
+                    "id": st.id,
+                    "act": st.act,
+                    "topic": st.topic,
+                    "actors": list(st.actors or []),
+                    "target": st.target,
+                    "attribution": st.attribution,
+                    "speaker": st.speaker,
+                    "document_id": st.document_id,
+                    "outlet": d.outlet if d else None,
+                    "evidence": {"document_id": st.document_id, "text": st.text, "start": st.start, "end": st.end},
+                }
+            )
+
+        all_fus = _followups(store)
+        follow_ups = [copy.deepcopy(fu) for fu in all_fus if fu["meeting_id"] == meeting_id]
+        fulfils = [
+            {k: fu[k] for k in ("id", "meeting_id", "announced_at", "kind", "document_id")}
+            for fu in all_fus
+            if fu["fulfilled_by"] == meeting_id
+        ]
+
+        return {
+            **_meeting_summary(m, len(doc_ids)),
+            "fields": fields,
+            "sources": sources,
+            "participants": sorted(parts.values(), key=lambda e: e["actor"]),
+            "people": list(people.values()),
+            "statements": [{"topic": t, "statements": by_topic[t]} for t in sorted(by_topic)],
+            "follow_ups": follow_ups,
+            "fulfils": fulfils,
+        }
+
+
+def _actor_table(s: Session) -> dict[str, tuple[str | None, str | None, str | None]]:
+    """key → (name_en, name_ar, type): the stored actors, falling back to the gazetteer."""
+    names = dict(actor_names())
+    for a in s.scalars(select(ActorRow)):
+        names[a.key] = (a.name_en, a.name_ar, a.type)
+    return names
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def list_documents(
+    store: Store,
+    *,
+    outlet: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    format: str | None = None,
+    actor: str | None = None,
+    meeting_id: int | None = None,
+    q: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> dict[str, Any]:
+    """Stored documents (metadata only, no body) matching the filters, by publication date."""
+    with _read_session(store) as s:
+        keep: set[int] | None = None
+        if format:
+            keep = set(
+                s.scalars(
+                    select(MeetingSourceRow.document_id)
+                    .join(MeetingRow, MeetingRow.id == MeetingSourceRow.meeting_id)
+                    .where(MeetingRow.format == format)
+                )
+            )
+        if meeting_id is not None:
+            ids = set(s.scalars(select(MeetingSourceRow.document_id).where(MeetingSourceRow.meeting_id == meeting_id)))
+            keep = ids if keep is None else keep & ids
+        if actor:
+            ids, _ = _actor_docs_and_meetings(s, actor)
+            keep = ids if keep is None else keep & ids
+        if q is not None:
+            ids = {h["id"] for h in store.search(q, limit=10_000)}
+            keep = ids if keep is None else keep & ids
+        want = _norm_outlet(outlet) if outlet else None
+        n_meet: dict[int, int] = defaultdict(int)
+        for did, _mid in s.execute(select(MeetingSourceRow.document_id, MeetingSourceRow.meeting_id).distinct()):
+            n_meet[did] += 1
+        n_st = dict(
+            s.execute(select(StatementRow.document_id, func.count()).group_by(StatementRow.document_id)).all()
+        )
+        cols = (
+            DocumentRow.id, DocumentRow.source, DocumentRow.url, DocumentRow.outlet, DocumentRow.title,
+            DocumentRow.published, DocumentRow.language, DocumentRow.duplicate_of, DocumentRow.similarity,
+        )
+        out = []
+        for row in s.execute(select(*cols)):
+            if keep is not None and row.id not in keep:
+                continue
+            if want is not None and _norm_outlet(row.outlet) != want:
+                continue
+            if date_from and not _date_ge(row.published, date_from):
+                continue
+            if date_to and not _date_le(row.published, date_to):
+                continue
+            out.append(
+                {
+                    "id": row.id,
+                    "outlet": row.outlet,
+                    "title": row.title,
+                    "url": row.url,
+                    "source": row.source,
+                    "published": row.published,
+                    "language": row.language,
+                    "duplicate_of": row.duplicate_of,
+                    "similarity": row.similarity,
+                    "n_meetings": n_meet.get(row.id, 0),
+                    "n_statements": int(n_st.get(row.id, 0)),
+                }
+            )
+        out.sort(key=lambda d: (d["published"] is None, d["published"] or "", d["id"]))
+        return _page(out, limit, offset)
+
+
+def document_detail(store: Store, doc_id: int) -> dict[str, Any] | None:
+    """One document with its cleaned body, linked meetings and every evidence span in it.
+
+    ``spans`` is sorted by ``start``; each is ``{start, end, kind, label, text, ref}`` where
+    kind is meeting | participant | person | statement | follow_up | framing and ``ref`` the
+    id of the row it comes from (meeting id for meeting spans). Offsets index ``body``.
+    """
+    with _read_session(store) as s:
+        d = s.get(DocumentRow, doc_id)
+        if d is None:
+            return None
+        body = d.body or ""
+        spans: list[dict[str, Any]] = []
+
+        def span(start: int | None, end: int | None, kind: str, label: str | None, text: str | None,
+                 ref: int | None, meeting_id: int | None = None) -> None:
+            if start is None or end is None or not (0 <= start <= end <= len(body)):
+                return
+            spans.append({"start": start, "end": end, "kind": kind, "label": label, "text": text,
+                          "ref": ref, "meeting_id": meeting_id})
+
+        msrcs = list(
+            s.scalars(select(MeetingSourceRow).where(MeetingSourceRow.document_id == doc_id).order_by(MeetingSourceRow.id))
+        )
+        mids = list(dict.fromkeys(src.meeting_id for src in msrcs))
+        meetings = {m.id: m for m in s.scalars(select(MeetingRow).where(MeetingRow.id.in_(mids)))} if mids else {}
+        counts = _sources_by_meeting(s, mids) if mids else {}
+        linked = []
+        for src in msrcs:
+            m = meetings.get(src.meeting_id)
+            if m is None:
+                continue
+            linked.append({**_meeting_summary(m, len(counts.get(m.id, []))), "primary": bool(src.primary)})
+            span(src.start, src.end, "meeting", _meeting_label(m), src.text, m.id, m.id)
+        people_of = _people_by_meeting(s, [doc_id])
+        for src in msrcs:
+            for p in _people_at(people_of, doc_id, src.local_index):
+                ev = p.get("evidence")
+                if isinstance(ev, dict):
+                    label = " · ".join(x for x in (p.get("name") or p.get("name_ar"), p.get("title"), p.get("actor")) if x)
+                    span(ev.get("start"), ev.get("end"), "person", label, ev.get("text"), None, src.meeting_id)
+        for p in s.scalars(select(ParticipantRow).where(ParticipantRow.document_id == doc_id).order_by(ParticipantRow.id)):
+            span(p.start, p.end, "participant", f"{p.actor} ({p.role})" if p.role else p.actor, p.text, p.id, p.meeting_id)
+        for st in s.scalars(select(StatementRow).where(StatementRow.document_id == doc_id).order_by(StatementRow.id)):
+            who = ", ".join(st.actors or [])
+            span(st.start, st.end, "statement", f"{who} {st.act} {st.topic}".strip(), st.text, st.id, st.meeting_id)
+        for fu in s.scalars(select(FollowUpRow).where(FollowUpRow.document_id == doc_id).order_by(FollowUpRow.id)):
+            span(fu.start, fu.end, "follow_up", " ".join(x for x in (fu.kind, fu.place) if x), fu.text, fu.id, fu.meeting_id)
+        for f in s.scalars(select(FramingRow).where(FramingRow.document_id == doc_id).order_by(FramingRow.id)):
+            span(f.start, f.end, "framing", f"{f.kind}: {f.label}" if f.label else f.kind, f.text, f.id)
+        spans.sort(key=lambda x: (x["start"], -x["end"], x["kind"]))
+        return {
+            **_doc_ref(d),
+            "published_time": d.published_time,
+            "language": d.language,
+            "duplicate_of": d.duplicate_of,
+            "similarity": d.similarity,
+            "body": body,
+            "meetings": linked,
+            "spans": spans,
+        }
+
+
+# --------------------------------------------------------------------------- statements, actors
+
+
+def list_statements(
+    store: Store,
+    *,
+    act: str | None = None,
+    topic: str | None = None,
+    actor: str | None = None,
+    format: str | None = None,
+    meeting_id: int | None = None,
+    outlet: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> dict[str, Any]:
+    """Statements (positions taken) with their evidence, by meeting date then id, paged."""
+    with _read_session(store) as s:
+        stmt = select(StatementRow).order_by(StatementRow.id)
+        if act:
+            stmt = stmt.where(StatementRow.act == act)
+        if topic:
+            stmt = stmt.where(StatementRow.topic == topic)
+        if meeting_id is not None:
+            stmt = stmt.where(StatementRow.meeting_id == meeting_id)
+        if format:
+            stmt = stmt.where(StatementRow.meeting_id.in_(select(MeetingRow.id).where(MeetingRow.format == format)))
+        meetings = {m.id: m for m in s.scalars(select(MeetingRow))}
+        docs = {
+            row.id: row
+            for row in s.execute(select(DocumentRow.id, DocumentRow.outlet, DocumentRow.source, DocumentRow.url,
+                                        DocumentRow.published))
+        }
+        want = _norm_outlet(outlet) if outlet else None
+        out = []
+        for st in s.scalars(stmt):
+            if actor and actor not in (st.actors or []) and st.target != actor:
+                continue
+            d = docs.get(st.document_id)
+            if want is not None and (d is None or _norm_outlet(d.outlet) != want):
+                continue
+            m = meetings.get(st.meeting_id) if st.meeting_id else None
+            out.append(
+                {
+                    "id": st.id,
+                    "meeting_id": st.meeting_id,
+                    "meeting_label": _meeting_label(m),
+                    "format": m.format if m else None,
+                    "round": m.round if m else None,
+                    "meeting_date": m.start_date if m else None,
+                    "document_id": st.document_id,
+                    "outlet": d.outlet if d else None,
+                    "published": d.published if d else None,
+                    "actors": list(st.actors or []),
+                    "act": st.act,
+                    "topic": st.topic,
+                    "target": st.target,
+                    "attribution": st.attribution,
+                    "speaker": st.speaker,
+                    "evidence": {"document_id": st.document_id, "text": st.text, "start": st.start, "end": st.end},
+                }
+            )
+        out.sort(key=lambda r: (r["meeting_date"] is None, r["meeting_date"] or "", r["id"]))
+        return _page(out, limit, offset)
+
+
+def list_actors(store: Store) -> dict[str, Any]:
+    """Every stored actor with names and how often it appears (meetings, statements)."""
+    with _read_session(store) as s:
+        n_meet: dict[str, set[int]] = defaultdict(set)
+        for a, mid in s.execute(select(ParticipantRow.actor, ParticipantRow.meeting_id)):
+            n_meet[a].add(mid)
+        n_st: dict[str, int] = defaultdict(int)
+        for actors, mid in s.execute(select(StatementRow.actors, StatementRow.meeting_id)):
+            for a in actors or []:
+                n_st[a] += 1
+                if mid is not None:
+                    n_meet[a].add(mid)
+        items = [
+            {
+                "key": a.key,
+                "name_en": a.name_en,
+                "name_ar": a.name_ar,
+                "type": a.type,
+                "n_meetings": len(n_meet.get(a.key, ())),
+                "n_statements": n_st.get(a.key, 0),
+            }
+            for a in s.scalars(select(ActorRow).order_by(ActorRow.key))
+        ]
+        return {"total": len(items), "items": items}
+
+
+# --------------------------------------------------------------------------- follow-ups, positions, search
+
+
+def list_followups(store: Store, status: str | None = None) -> dict[str, Any]:
+    """Announced follow-ups with current status (pending / overdue / fulfilled), read-only."""
+    items = [copy.deepcopy(fu) for fu in _followups(store) if not status or fu["status"] == status]
+    return {"total": len(items), "items": items}
+
+
+def positions(store: Store, *, format: str | None = None, topic: str | None = None) -> dict[str, Any]:
+    """The positions matrix: rows from ``Store.positions`` plus the axes for a heatmap."""
+    rows = store.positions(format=format, topic=topic)
+    meetings: dict[int, dict[str, Any]] = {}
+    for r in rows:
+        if r["meeting_id"] is not None and r["meeting_id"] not in meetings:
+            meetings[r["meeting_id"]] = {k: r[k] for k in ("meeting_id", "format", "round", "start_date", "city")}
+    return {
+        "total": len(rows),
+        "actors": sorted({r["actor"] for r in rows}),
+        "topics": sorted({r["topic"] for r in rows}),
+        "acts": sorted({r["act"] for r in rows}),
+        "meetings": list(meetings.values()),
+        "items": rows,
+    }
+
+
+def search(
+    store: Store,
+    q: str,
+    *,
+    outlet: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    format: str | None = None,
+    actor: str | None = None,
+    limit: int = 20,
+) -> dict[str, Any]:
+    """Arabic-aware ranked search (``Store.search``) plus outlet facets of the hits."""
+    limit = max(0, min(int(limit), MAX_LIMIT))
+    hits = store.search(q, outlet=outlet, date_from=date_from, date_to=date_to, format=format, actor=actor,
+                        limit=limit) if limit else []
+    facets: dict[str, int] = defaultdict(int)
+    for h in hits:
+        facets[h.get("outlet") or ""] += 1
+    return {"query": q, "total": len(hits), "items": hits, "facets": {"outlet": dict(facets)}}
+
+
+def export_rows(store: Store, kind: str) -> list[dict[str, Any]] | None:
+    """Rows for one of :data:`EXPORT_KINDS`; ``None`` for anything else (never a path)."""
+    if kind not in EXPORT_KINDS:
+        return None
+    if kind == "follow_ups":
+        return [
+            {k: v for k, v in r.items() if k != "evidence"} | {
+                "text": r["evidence"]["text"], "start": r["evidence"]["start"], "end": r["evidence"]["end"]}
+            for r in list_followups(store)["items"]
+        ]
+    return store.export_rows(kind)
+
+
+# --------------------------------------------------------------------------- compare sources
+
+
+def compare_sources(store: Store, meeting_id: int) -> dict[str, Any] | None:
+    """How each outlet reported one meeting: topics reported/omitted, statement counts, framing."""
+    with _read_session(store) as s:
+        m = s.get(MeetingRow, meeting_id)
+        if m is None:
+            return None
+        msrcs = list(
+            s.scalars(select(MeetingSourceRow).where(MeetingSourceRow.meeting_id == meeting_id).order_by(MeetingSourceRow.id))
+        )
+        doc_ids = list(dict.fromkeys(src.document_id for src in msrcs))
+        docs = {d.id: d for d in s.scalars(select(DocumentRow).where(DocumentRow.id.in_(doc_ids)))} if doc_ids else {}
+        sts: dict[int, list[StatementRow]] = defaultdict(list)
+        for st in s.scalars(select(StatementRow).where(StatementRow.meeting_id == meeting_id).order_by(StatementRow.id)):
+            sts[st.document_id].append(st)
+        framing: dict[int, list[FramingRow]] = defaultdict(list)
+        if doc_ids:
+            for f in s.scalars(select(FramingRow).where(FramingRow.document_id.in_(doc_ids)).order_by(FramingRow.id)):
+                framing[f.document_id].append(f)
+        union = sorted({st.topic for rows in sts.values() for st in rows})
+        out_docs = []
+        for did in doc_ids:
+            d = docs.get(did)
+            if d is None:
+                continue
+            src = next(x for x in msrcs if x.document_id == did)
+            topics: dict[str, int] = defaultdict(int)
+            acts: dict[str, int] = defaultdict(int)
+            for st in sts.get(did, []):
+                topics[st.topic] += 1
+                acts[st.act] += 1
+            reported = sorted(topics)
+            out_docs.append(
+                {
+                    **_doc_ref(d),
+                    "primary": bool(src.primary),
+                    "reported": {f: (src.values or {}).get(f) for f in MEETING_FIELDS},
+                    "topics_reported": reported,
+                    "topics_omitted": [t for t in union if t not in topics],
+                    "statement_counts": dict(sorted(topics.items())),
+                    "act_counts": dict(sorted(acts.items())),
+                    "n_statements": sum(topics.values()),
+                    "framing": [
+                        {"kind": f.kind, "label": f.label, "text": f.text, "start": f.start, "end": f.end}
+                        for f in framing.get(did, [])
+                    ],
+                    "labels": sorted({f.label or f.text for f in framing.get(did, [])}),
+                }
+            )
+        return {
+            "meeting": _meeting_summary(m, len(doc_ids)),
+            "topics": union,
+            "documents": out_docs,
+        }
