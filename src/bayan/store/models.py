@@ -180,3 +180,11 @@ TABLES = [
     "framing",
     "actors",
 ]
+
+# Covering indexes for the search filters (migration 0003; see Store._doc_filter).
+from sqlalchemy import Index  # noqa: E402
+
+Index("ix_documents_outlet_published", DocumentRow.outlet, DocumentRow.published)
+Index("ix_meeting_sources_meeting_document", MeetingSourceRow.meeting_id, MeetingSourceRow.document_id)
+Index("ix_participants_actor_document", ParticipantRow.actor, ParticipantRow.document_id)
+Index("ix_statements_target_document", StatementRow.target, StatementRow.document_id)

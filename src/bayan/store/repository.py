@@ -42,6 +42,7 @@ from bayan.store.models import (
 NUM_PERM = 128
 SHINGLE = 5
 NEAR_DUP_THRESHOLD = 0.8
+MINHASH_MAX_CHARS = 1_000_000  # shingle at most this much: memory stays flat on huge bodies
 DATE_WINDOW_DAYS = 3
 # follow-ups that a later meeting can fulfil (a working group or mechanism is not a meeting)
 LINKABLE_FOLLOWUPS = frozenset({"summit", "meeting", "round", "ministerial"})
@@ -108,7 +109,7 @@ def minhash_of(norm: str):  # noqa: ANN201 - datasketch.MinHash
     """MinHash over word 5-shingles of normalised text; None when there are no words."""
     from datasketch import MinHash
 
-    shingles = _shingles(norm)
+    shingles = _shingles(norm[:MINHASH_MAX_CHARS])
     if not shingles:
         return None
     mh = MinHash(num_perm=NUM_PERM, seed=1)
@@ -871,7 +872,9 @@ class Store:
                 fts = table("documents_fts", column("rowid"))
                 match = " AND ".join('"' + t.replace('"', '""') + '"' for t in long_terms)
                 where = [text("documents_fts MATCH :q").bindparams(q=match)]
-                where += [fts.c.rowid.in_(sub) for sub in subs]
+                # "rowid + 0": test each match against the id set; a bare rowid IN would be
+                # pushed into FTS5 as one full-text lookup per id of the set
+                where += [(fts.c.rowid + 0).in_(sub) for sub in subs]
                 # the wide documents rows are joined only to check words of one or two letters
                 src = fts.join(d, d.id == fts.c.rowid) if likes else fts
                 where += likes

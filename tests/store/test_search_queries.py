@@ -1,0 +1,221 @@
+"""Arabic query set for ``Store.search`` over the project's own sample articles.
+
+The store holds the 16 articles of the 15 files below (samples/dev and samples/blind;
+the IRNA JSON Lines file holds two articles), pinned by name so that samples added
+later do not silently change the expected ranks. Every expectation was decided by
+reading those articles, not by recording what the system returned: which articles
+contain the (folded, clitic-stripped) words, which must not, and, where one article is
+plainly the best answer (the words are in its title and it is about them), its rank.
+
+Articles are named by the file's first dotted part (``rt`` = rt.astana-19-2022.txt);
+the two IRNA lines are ``irna#L1`` (IRNA) and ``irna#L2`` (Anadolu Agency copy).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from bayan.arabic.normalise import normalise
+from bayan.store import Store, query_terms
+
+REPO = Path(__file__).resolve().parents[2]
+FILES = [
+    "dev/ahram.arab-league-jeddah-2023.html",
+    "dev/aljazeera.amman-consultative-2023.txt",
+    "dev/alwasat.berlin-libya-2020.txt",
+    "dev/armenpress.csto-yerevan-2022.html",
+    "dev/enab.geneva-constitutional-2019.txt",
+    "dev/irna.quad-moscow-2023.jsonl",
+    "dev/petra.amman-consultative-2023.txt",
+    "dev/rt.astana-19-2022.txt",
+    "dev/sana.sochi-congress-2018.txt",
+    "dev/sudantribune.jeddah-talks-2023.txt",
+    "blind/almayadeen.geneva-constitutional-8-2022.txt",
+    "blind/anadolu.astana-21-2023.txt",
+    "blind/libyaobserver.5plus5-sirte-2020.txt",
+    "blind/skynews.riyadh-gcc-us-2022.txt",
+    "blind/sputnik.moscow-syria-turkey-defence-2022.html",
+]
+ASTANA = {"rt", "anadolu", "sana", "enab", "irna#L1"}
+REGIME = {"aljazeera", "enab", "irna#L2", "anadolu", "armenpress"}  # "نظام" (armenpress: نظام الأمن الجماعي)
+IRAN = {"sana", "enab", "irna#L1", "irna#L2", "rt", "anadolu", "skynews"}
+REFUGEES = {"aljazeera", "petra", "irna#L1", "irna#L2", "sputnik", "anadolu"}
+MOSCOW = {"alwasat", "armenpress", "irna#L1", "irna#L2", "rt", "sputnik"}
+GENEVA = {"enab", "sana", "alwasat", "almayadeen", "libyaobserver"}
+JEDDAH = {"ahram", "aljazeera", "petra", "sudantribune", "skynews"}
+COMMITTEE = {"enab", "sana", "rt", "anadolu", "almayadeen"}  # لجنة + دستورية
+
+
+def key(source: str) -> str:
+    name = Path(source.split("#")[0]).name.split(".")[0]
+    return name + ("#" + source.split("#")[1] if "#" in source else "")
+
+
+@dataclass
+class Case:
+    query: str
+    exact: set[str] | None = None  # the full result set
+    top: list[set[str]] = field(default_factory=list)  # result i must be in top[i]
+    includes: set[str] = field(default_factory=set)
+    excludes: set[str] = field(default_factory=set)
+    filters: dict[str, str] = field(default_factory=dict)
+    same_as: str | None = None  # must return exactly what this query returns (same order)
+
+
+CASES = [
+    # spelling: hamza on alef, with and without; the two must agree exactly
+    Case("أستانا", exact=ASTANA, top=[{"rt", "anadolu"}, {"rt", "anadolu"}]),
+    Case("استانا", exact=ASTANA, same_as="أستانا"),
+    Case("آستانا", exact=ASTANA, same_as="أستانا"),
+    Case("أَسْتَانَا", exact=ASTANA, same_as="أستانا"),  # tashkeel in the query
+    Case("أستـــانا", exact=ASTANA, same_as="أستانا"),  # tatweel in the query
+    # clitics: ب + ال
+    Case("بالنظام", exact=REGIME, same_as="النظام"),
+    Case("النظام", exact=REGIME),
+    Case("بالنظام السوري", exact=REGIME - {"armenpress"}),
+    # taa marbuta / haa
+    Case("اللجنة الدستورية", exact=COMMITTEE, top=[{"enab"}]),
+    Case("اللجنه الدستوريه", exact=COMMITTEE, same_as="اللجنة الدستورية"),
+    # alef maqsura / yaa
+    Case("مصطفى الكاظمي", exact={"skynews"}),
+    Case("مصطفي الكاظمي", exact={"skynews"}, same_as="مصطفى الكاظمي"),
+    # hamza on waw / yaa and initial hamza forms
+    Case("مؤتمر برلين", exact={"alwasat"}, top=[{"alwasat"}]),
+    Case("موتمر برلين", exact={"alwasat"}, same_as="مؤتمر برلين"),
+    Case("إيران", exact=IRAN),
+    Case("ايران", exact=IRAN, same_as="إيران"),
+    Case("اللاجئين", exact=REFUGEES),
+    Case("اللاجيين", exact=REFUGEES, same_as="اللاجئين"),
+    # diacritics (shadda) in text and query
+    Case("عمّان", exact={"aljazeera", "petra", "skynews"}, top=[{"aljazeera", "petra"}, {"aljazeera", "petra"}]),
+    Case("عَمَّان", same_as="عمّان"),
+    Case("عمان", same_as="عمّان"),
+    Case("المقــداد", exact={"aljazeera", "petra", "irna#L1", "irna#L2"}, top=[{"aljazeera"}]),
+    # one clitic each: و ف ب ل ك ال لل
+    Case("وموسكو", exact=MOSCOW, same_as="موسكو", top=[{"irna#L1", "irna#L2", "sputnik"}] * 3),
+    Case("فجنيف", exact=GENEVA, same_as="جنيف"),
+    Case("بجدة", exact=JEDDAH, same_as="جدة", top=[{"sudantribune", "ahram", "skynews"}]),
+    Case("لسوريا", same_as="سوريا", includes={"rt", "anadolu", "petra", "sputnik"}, excludes={"armenpress"}),
+    Case("كالمرتزقة", exact={"alwasat", "libyaobserver"}, same_as="المرتزقة"),
+    Case("للمدنيين", exact={"sudantribune", "aljazeera"}, top=[{"sudantribune"}]),
+    Case("والكبتاغون", exact={"aljazeera", "petra"}, top=[{"aljazeera"}]),
+    Case("الهدنة", exact={"alwasat", "sudantribune", "skynews"}, top=[{"sudantribune"}]),
+    # several words: all must occur
+    Case("استانا الجولة", exact={"rt", "anadolu"}),
+    Case("الجولة الثامنة", exact={"almayadeen"}),
+    Case("استانا يريفان", exact=set()),
+    Case("اجتماع في موسكو", same_as="اجتماع موسكو", includes={"irna#L1", "sputnik"}),
+    # people and places
+    Case("بيدرسن", exact={"rt", "almayadeen"}),  # enab writes بيدرسون: a different spelling
+    Case("اللهيان", exact={"irna#L1", "irna#L2"}),  # عبداللهيان and عبد اللهيان
+    Case("خليفة حفتر", exact={"alwasat"}),
+    Case("يريفان", exact={"armenpress"}),
+    Case("سرت", includes={"libyaobserver"}, top=[{"libyaobserver"}]),
+    Case("كلمةغيرموجودة", exact=set()),
+    # filters
+    Case("استانا", filters={"outlet": "الأناضول"}, exact={"anadolu"}),
+    Case("استانا", filters={"outlet": "الاناضول"}, exact={"anadolu"}),
+    Case("موسكو", filters={"outlet": "Anadolu Agency"}, exact={"irna#L2"}),
+    Case("استانا", filters={"outlet": "وكالة غير موجودة"}, exact=set()),
+    Case("استانا", filters={"date_from": "2022-01-01", "date_to": "2022-12-31"}, exact={"rt"}),
+    Case("استانا", filters={"date_to": "2019"}, exact={"sana", "enab"}),
+    Case("استانا", filters={"date_from": "2023-06"}, exact={"anadolu"}),
+    Case("استانا", filters={"format": "astana"}, includes={"rt", "anadolu"}, excludes={"irna#L1"}),
+    Case("قمة", filters={"format": "csto"}, exact={"armenpress"}),
+    Case("موسكو", filters={"actor": "IRN"}, exact={"irna#L1", "irna#L2", "rt"}),
+    Case("الهجمات الإسرائيلية", filters={"actor": "ISR"}, exact={"rt", "anadolu"}),
+]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    from bayan.core import process
+    from bayan.pipeline.ingest import InputError, iter_inputs
+
+    paths = [REPO / "samples" / f for f in FILES]
+    missing = [str(p) for p in paths if not p.exists()]
+    assert not missing, f"pinned sample articles missing: {missing}"
+    st = Store(f"sqlite:///{tmp_path_factory.mktemp('search') / 'bayan.db'}")
+    names: dict[int, str] = {}
+    for item in iter_inputs(paths):
+        assert not isinstance(item, InputError), str(item)
+        doc_id, _ = st.add_document(process(item), raw_text=item.text, html=item.html)
+        names[doc_id] = key(item.source)
+    assert len(names) == 16
+    yield st, names
+    st.close()
+
+
+def run(corpus, query: str, fts: bool = True, **filters: str) -> list[str]:
+    st, names = corpus
+    if not fts:
+        st._has_fts = lambda s: False  # the LIKE fallback (PostgreSQL, SQLite without FTS5)
+    try:
+        return [names[h["id"]] for h in st.search(query, limit=50, **filters)]
+    finally:
+        st.__dict__.pop("_has_fts", None)
+
+
+@pytest.mark.parametrize("fts", [True, False], ids=["fts5-bm25", "like-fallback"])
+@pytest.mark.parametrize("case", CASES, ids=[c.query + "|" + ",".join(f"{k}={v}" for k, v in c.filters.items())
+                                              for c in CASES])
+def test_query(corpus, case: Case, fts: bool) -> None:
+    got = run(corpus, case.query, fts, **case.filters)
+    assert len(got) == len(set(got))
+    if case.exact is not None:
+        assert set(got) == case.exact
+    assert case.includes <= set(got)
+    assert not case.excludes & set(got)
+    if case.same_as is not None:
+        other = run(corpus, case.same_as, fts, **case.filters)
+        assert (got if fts else set(got)) == (other if fts else set(other))
+    if fts:  # ranks are bm25's; the fallback only has to find the same documents
+        for i, allowed in enumerate(case.top):
+            assert got[i] in allowed, f"rank {i + 1}: {got[i]} not in {allowed} ({got})"
+
+
+def test_query_set_size():
+    assert len({c.query for c in CASES}) >= 20
+
+
+def test_query_terms_fold_and_strip():
+    assert query_terms("بالنظام") == ["نظام"]
+    assert query_terms("أستانا") == query_terms("استانا") == query_terms("أَسْتـانا") == ["استانا"]
+    assert query_terms("والكبتاغون للمدنيين") == ["كبتاغون", "مدنيين"]
+    assert query_terms("اجتماع في موسكو") == ["اجتماع", "موسكو"]
+    assert query_terms("في") == ["في"]  # a query of only function words keeps them
+
+
+@pytest.mark.parametrize("fts", [True, False], ids=["fts5-bm25", "like-fallback"])
+def test_snippets_highlight_terms_in_original_spelling(corpus, fts: bool) -> None:
+    st, names = corpus
+    if not fts:
+        st._has_fts = lambda s: False
+    try:
+        for query in ("بالنظام السوري", "عمّان", "اللجنه الدستوريه", "أستانا"):
+            terms = query_terms(query)
+            hits = st.search(query)
+            assert hits
+            for h in hits:
+                marked = re.findall(r"\[([^\[\]]+)\]", h["snippet"])
+                assert marked, h["snippet"]
+                for word in marked:  # every highlighted word holds a query term
+                    assert any(t in normalise(word) for t in terms), (word, h["snippet"])
+                assert len(h["snippet"]) <= 260
+        amman = {names[h["id"]]: h["snippet"] for h in st.search("عمان")}
+        assert "[عمّان" in amman["aljazeera"] and "[عمّان" in amman["petra"]  # the article's shadda kept
+    finally:
+        st.__dict__.pop("_has_fts", None)
+
+
+def test_limit_and_ranking_are_in_sql(corpus) -> None:
+    st, names = corpus
+    full = st.search("سوريا", limit=50)
+    assert [h["id"] for h in st.search("سوريا", limit=3)] == [h["id"] for h in full[:3]]
+    scores = [h["score"] for h in full]
+    assert scores == sorted(scores)  # lower is better
+    assert st.search("سوريا", limit=0) == []
