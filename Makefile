@@ -20,6 +20,7 @@ eval: setup
 # Whole test suite: lint, unit and integration tests, and the gold evaluation.
 test: setup
 	@bash scripts/install_chromium.sh
+	@bash scripts/ensure_postgres.sh
 	.venv/bin/ruff check src tests bench
 	.venv/bin/python -m pytest
 	.venv/bin/bayan eval gold/

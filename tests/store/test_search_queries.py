@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from pg_cluster import BACKENDS, backend_url
 
 from bayan.arabic.normalise import normalise
 from bayan.store import Store, query_terms
@@ -131,15 +132,17 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
+@pytest.fixture(scope="module", params=BACKENDS)
+def corpus(request, tmp_path_factory):
+    """The pinned articles in a store of each backend (SQLite: FTS5 bm25; PostgreSQL:
+    trigram-indexed substring match ranked by ts_rank over the generated tsvector)."""
     from bayan.core import process
     from bayan.pipeline.ingest import InputError, iter_inputs
 
     paths = [REPO / "samples" / f for f in FILES]
     missing = [str(p) for p in paths if not p.exists()]
     assert not missing, f"pinned sample articles missing: {missing}"
-    st = Store(f"sqlite:///{tmp_path_factory.mktemp('search') / 'bayan.db'}")
+    st = Store(backend_url(request, request.param, tmp_path_factory.mktemp("search")))
     names: dict[int, str] = {}
     for item in iter_inputs(paths):
         assert not isinstance(item, InputError), str(item)
@@ -153,14 +156,14 @@ def corpus(tmp_path_factory):
 def run(corpus, query: str, fts: bool = True, **filters: str) -> list[str]:
     st, names = corpus
     if not fts:
-        st._has_fts = lambda s: False  # the LIKE fallback (PostgreSQL, SQLite without FTS5)
+        st._has_fts = lambda s: False  # the LIKE fallback (SQLite without FTS5, PostgreSQL before 0004)
     try:
         return [names[h["id"]] for h in st.search(query, limit=50, **filters)]
     finally:
         st.__dict__.pop("_has_fts", None)
 
 
-@pytest.mark.parametrize("fts", [True, False], ids=["fts5-bm25", "like-fallback"])
+@pytest.mark.parametrize("fts", [True, False], ids=["fts", "like-fallback"])
 @pytest.mark.parametrize("case", CASES, ids=[c.query + "|" + ",".join(f"{k}={v}" for k, v in c.filters.items())
                                               for c in CASES])
 def test_query(corpus, case: Case, fts: bool) -> None:
@@ -173,7 +176,7 @@ def test_query(corpus, case: Case, fts: bool) -> None:
     if case.same_as is not None:
         other = run(corpus, case.same_as, fts, **case.filters)
         assert (got if fts else set(got)) == (other if fts else set(other))
-    if fts:  # ranks are bm25's; the fallback only has to find the same documents
+    if fts:  # ranks are bm25's (SQLite) or ts_rank's (PostgreSQL); the fallback only has to find the same documents
         for i, allowed in enumerate(case.top):
             assert got[i] in allowed, f"rank {i + 1}: {got[i]} not in {allowed} ({got})"
 
@@ -190,7 +193,7 @@ def test_query_terms_fold_and_strip():
     assert query_terms("في") == ["في"]  # a query of only function words keeps them
 
 
-@pytest.mark.parametrize("fts", [True, False], ids=["fts5-bm25", "like-fallback"])
+@pytest.mark.parametrize("fts", [True, False], ids=["fts", "like-fallback"])
 def test_snippets_highlight_terms_in_original_spelling(corpus, fts: bool) -> None:
     st, names = corpus
     if not fts:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import hashlib
 
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from store_docs import (
     doc_round7,
     doc_round17,
@@ -34,9 +34,15 @@ EXPECTED_TABLES = {
 def db_digest(store: Store) -> str:
     h = hashlib.sha256()
     with store.engine.connect() as conn:
-        for t in [*TABLES, "documents_fts"]:
-            for row in conn.execute(text(f'SELECT rowid, * FROM "{t}" ORDER BY rowid')):
-                h.update(repr(tuple(row)).encode("utf-8"))
+        if store.is_sqlite:
+            for t in [*TABLES, "documents_fts"]:
+                for row in conn.execute(text(f'SELECT rowid, * FROM "{t}" ORDER BY rowid')):
+                    h.update(repr(tuple(row)).encode("utf-8"))
+        else:  # every column, the generated search_tsv included, in primary-key order
+            for t in TABLES:
+                key = "key" if t == "actors" else "id"
+                for row in conn.execute(text(f'SELECT * FROM "{t}" ORDER BY "{key}"')):
+                    h.update(repr(tuple(row)).encode("utf-8"))
     return h.hexdigest()
 
 
@@ -46,27 +52,48 @@ def meeting_by(store: Store, **kw):
     return found[0]
 
 
-def test_migrations_create_all_tables(tmp_path):
-    engine = open_db(f"sqlite:///{tmp_path / 'm.db'}")
+def test_migrations_create_all_tables(db_url):
+    engine = open_db(db_url)
     upgrade(engine)
     upgrade(engine)  # idempotent
     names = set(table_names(engine))
     assert EXPECTED_TABLES <= names
-    assert "documents_fts" in names
     with engine.connect() as conn:
         head = ScriptDirectory.from_config(alembic_config()).get_current_head()
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == head
-        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
-        assert conn.execute(text("PRAGMA journal_mode")).scalar().lower() == "wal"
+        if engine.dialect.name == "sqlite":
+            assert "documents_fts" in names
+            assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+            assert conn.execute(text("PRAGMA journal_mode")).scalar().lower() == "wal"
+        else:
+            assert "documents_fts" not in names
+            cols = {c["name"]: c for c in inspect(engine).get_columns("documents")}
+            assert "tsvector" in str(cols["search_tsv"]["type"]).lower()
+            indexes = {i["name"] for i in inspect(engine).get_indexes("documents")}
+            assert {"ix_documents_search_tsv", "ix_documents_body_norm_trgm", "ix_documents_title_norm_trgm"} <= indexes
+            # foreign keys are enforced (SQLite needs PRAGMA foreign_keys for that)
+            fks = {fk["referred_table"] for fk in inspect(engine).get_foreign_keys("statements")}
+            assert fks == {"meetings", "documents"}
     engine.dispose()
 
 
-def test_default_url_from_env(tmp_path, monkeypatch):
-    monkeypatch.setenv("BAYAN_DB", f"sqlite:///{tmp_path / 'env.db'}")
+def test_default_url_from_env(db_url, tmp_path, monkeypatch):
+    monkeypatch.setenv("BAYAN_DB", db_url)
     st = Store()
-    assert (tmp_path / "env.db").exists()
+    assert st.engine.dialect.name == db_url.split(":")[0]
+    if st.is_sqlite:
+        assert (tmp_path / "bayan.db").exists()
     assert st.counts()["documents"] == 0
     st.close()
+
+
+def test_postgresql_url_uses_psycopg3():
+    from bayan.store.db import normalise_url
+
+    assert normalise_url("postgresql://u@h/db").drivername == "postgresql+psycopg"
+    assert normalise_url("postgres://u@h/db").drivername == "postgresql+psycopg"
+    assert normalise_url("postgresql+psycopg2://u@h/db").drivername == "postgresql+psycopg2"
+    assert normalise_url("sqlite:///x.db").drivername == "sqlite"
 
 
 def test_readding_same_document_changes_nothing(store):

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import URL, make_url
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 DEFAULT_URL = "sqlite:///bayan.db"
@@ -27,10 +28,30 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBAPI 
         cur.close()
 
 
-def open_db(url: str | None = None) -> Engine:
-    """Create an engine; SQLite gets WAL journal mode, foreign keys and a busy timeout."""
-    url = url or default_url()
-    engine = create_engine(url, future=True)
+def normalise_url(url: str | URL) -> URL:
+    """``postgresql://`` and ``postgres://`` URLs use psycopg 3 (the installed driver).
+
+    SQLAlchemy's default PostgreSQL driver is psycopg2; Bayan depends on psycopg 3, so a
+    plain ``postgresql://user@host/db`` becomes ``postgresql+psycopg://…``. A URL naming a
+    driver explicitly (``postgresql+psycopg2://``) is kept as given.
+    """
+    u = make_url(url) if isinstance(url, str) else url
+    if u.drivername in ("postgresql", "postgres"):
+        u = u.set(drivername="postgresql+psycopg")
+    return u
+
+
+def open_db(url: str | URL | None = None) -> Engine:
+    """Create an engine; SQLite gets WAL journal mode, foreign keys and a busy timeout.
+
+    PostgreSQL engines get ``pool_pre_ping`` (a restarted server does not break a
+    long-running ``bayan serve``) and a pool sized for concurrent API readers.
+    """
+    u = normalise_url(url or default_url())
+    if u.get_backend_name() == "postgresql":
+        engine = create_engine(u, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    else:
+        engine = create_engine(u)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine

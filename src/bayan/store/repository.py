@@ -90,6 +90,33 @@ def query_terms(query: str) -> list[str]:
     return kept or out
 
 
+# PostgreSQL text search configuration of ``documents.search_tsv`` (migration 0004).
+PG_TS_CONFIG = "simple"
+# Every leading-clitic string ``strip_clitics`` removes (و ف ب ل ك ال لل and their
+# combinations, at most four letters), shortest first.
+CLITIC_PREFIXES = tuple(
+    sorted(
+        {a + b + c for a in ("", "و", "ف") for b in ("", "ب", "ل", "ك") for c in ("", "ال")} | {"لل", "ولل", "فلل"},
+        key=lambda x: (len(x), x),
+    )
+)
+
+
+def pg_tsquery(terms: list[str]) -> str:
+    """A ``to_tsquery`` string ranking documents by the query terms.
+
+    The stored tsvector holds the normalised words as written (with their clitics), so
+    each clitic-stripped term becomes a prefix query for itself and for every clitic
+    form (``نظام`` → ``'نظام':* | 'النظام':* | 'بالنظام':* | …``); terms are ORed so a
+    document matched by substring only (``اللهيان`` inside ``عبداللهيان``) still ranks.
+    """
+    alts = []
+    for t in terms:
+        t = t.replace("\\", "\\\\").replace("'", "''")
+        alts += [f"'{c}{t}':*" for c in CLITIC_PREFIXES]
+    return " | ".join(alts)
+
+
 def content_hash_of(doc: Document, raw_text: str) -> str:
     if doc.content_hash:
         return doc.content_hash
@@ -311,9 +338,30 @@ class Store:
         finally:
             s.close()
 
+    @contextmanager
+    def _reading(self) -> Iterator[Session]:
+        """A session for a read made of several SELECTs.
+
+        PostgreSQL: one REPEATABLE READ snapshot for all of them; its default, READ
+        COMMITTED, gives each SELECT its own, so a concurrent ingest could commit, say,
+        statements whose document an earlier SELECT of the same read did not see.
+        SQLite: :meth:`session` unchanged.
+        """
+        with self.session() as s:
+            if not self.is_sqlite:
+                s.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+            yield s
+
     def _has_fts(self, s: Session) -> bool:
-        if not self.is_sqlite:
-            return False
+        """SQLite: the FTS5 table exists. PostgreSQL: the generated ``search_tsv`` column
+        of migration 0004 exists (else search uses the portable LIKE fallback)."""
+        if self._fts is None and not self.is_sqlite:
+            self._fts = s.execute(
+                text(
+                    "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema()"
+                    " AND table_name = 'documents' AND column_name = 'search_tsv'"
+                )
+            ).first() is not None
         if self._fts is None:
             row = s.execute(
                 text("SELECT 1 FROM sqlite_master WHERE type='table' AND name='documents_fts'")
@@ -425,7 +473,7 @@ class Store:
         )
         s.add(row)
         s.flush()
-        if self._has_fts(s):
+        if self.is_sqlite and self._has_fts(s):
             s.execute(
                 text("INSERT INTO documents_fts(rowid, body_norm, title_norm) VALUES (:id, :b, :t)"),
                 {"id": row.id, "b": row.body_norm, "t": row.title_norm},
@@ -727,7 +775,7 @@ class Store:
     # ---- queries
 
     def counts(self) -> dict[str, int]:
-        with self.session() as s:
+        with self._reading() as s:
             out: dict[str, int] = {}
             for mapper in Base.registry.mappers:
                 table = mapper.class_.__tablename__
@@ -740,7 +788,7 @@ class Store:
 
     def timeline(self, *, include_fields: bool = False) -> list[dict[str, Any]]:
         """Meetings in date order (undated last) with the number of sources."""
-        with self.session() as s:
+        with self._reading() as s:
             srcs: dict[int, list[int]] = defaultdict(list)
             for mid, did in s.execute(select(MeetingSourceRow.meeting_id, MeetingSourceRow.document_id)):
                 if did not in srcs[mid]:
@@ -856,7 +904,7 @@ class Store:
         if not terms or limit <= 0:
             return []
         d = DocumentRow
-        with self.session() as s:
+        with self._reading() as s:
             subs = self._doc_filter(s, outlet, date_from, date_to, format, actor)
             if subs is None:
                 return []
@@ -868,7 +916,9 @@ class Store:
                 for t in ([t for t in terms if len(t) < 3] if use_fts else terms)
             ]
             ranked: list[tuple[int, float]] = []
-            if use_fts:
+            if not self.is_sqlite and self._has_fts(s):
+                ranked = self._pg_ranked(s, terms, subs, limit)
+            elif use_fts:
                 fts = table("documents_fts", column("rowid"))
                 match = " AND ".join('"' + t.replace('"', '""') + '"' for t in long_terms)
                 where = [text("documents_fts MATCH :q").bindparams(q=match)]
@@ -923,6 +973,34 @@ class Store:
                     }
                 )
             return out
+
+    def _pg_ranked(self, s: Session, terms: list[str], subs: list[Any], limit: int) -> list[tuple[int, float]]:
+        """PostgreSQL search: (document id, score) best first, lower score is better.
+
+        Matching is what SQLite's FTS5 trigram table does: every term occurs as a
+        substring of the normalised title or body (``LIKE '%term%'``, served by the
+        pg_trgm GIN indexes of migration 0004), so both backends find the same
+        documents. Ranking is ``ts_rank`` over the generated ``search_tsv`` with the
+        default weights (title A = 1.0, body B = 0.4) and normalisation 1 (divided by
+        1 + log(length), as bm25 discounts long documents), queried with
+        :func:`pg_tsquery`; ties go to the lower id, as on SQLite.
+        Matches beyond the most recent :data:`SEARCH_WINDOW` are not ranked, as on SQLite.
+        """
+        from sqlalchemy import literal_column, or_
+
+        d = DocumentRow
+        where: list[Any] = [
+            or_(d.body_norm.contains(t, autoescape=True), d.title_norm.contains(t, autoescape=True)) for t in terms
+        ]
+        where += [d.id.in_(sub) for sub in subs]
+        floor = s.scalar(select(d.id).where(*where).order_by(d.id.desc()).offset(SEARCH_WINDOW - 1).limit(1))
+        if floor is not None:
+            where.append(d.id >= floor)
+        tsq = func.to_tsquery(literal_column(f"'{PG_TS_CONFIG}'::regconfig"), pg_tsquery(terms))
+        rank = func.ts_rank(literal_column("documents.search_tsv"), tsq, 1)
+        score = (-rank).label("score")
+        rows = s.execute(select(d.id, score).where(*where).order_by(score, d.id).limit(limit))
+        return [(rid, float(sc)) for rid, sc in rows]
 
     def refresh_followups(self) -> None:
         """Recompute follow-up status: fulfilled / overdue / pending."""
@@ -1037,7 +1115,7 @@ class Store:
 
     def positions(self, format: str | None = None, topic: str | None = None) -> list[dict[str, Any]]:
         """Actor × meeting × act/topic, with the evidence supporting each position."""
-        with self.session() as s:
+        with self._reading() as s:
             meetings = {m.id: m for m in s.scalars(select(MeetingRow))}
             docs = {d.id: d for d in s.scalars(select(DocumentRow).where(DocumentRow.duplicate_of.is_(None)))}
             groups: dict[tuple[str, int | None, str, str], list[StatementRow]] = defaultdict(list)
@@ -1083,7 +1161,7 @@ class Store:
         """Flat rows for CSV/JSONL export: ``meetings``, ``statements``, ``follow_ups`` or ``framing``."""
         if kind in ("follow_ups", "followups"):
             return self.followups()
-        with self.session() as s:
+        with self._reading() as s:
             docs = {d.id: d for d in s.scalars(select(DocumentRow))}
             meetings = {m.id: m for m in s.scalars(select(MeetingRow))}
             if kind == "meetings":
@@ -1189,22 +1267,45 @@ class Store:
         returns the extracted Document (or fills the one it was given and returns None).
         Earlier extraction payloads are kept as history in ``extractions``.
         """
-        with self.session() as s:
-            for model in (FollowUpRow, StatementRow, ParticipantRow, FramingRow, MeetingSourceRow, MeetingRow):
-                s.execute(delete(model))
-            n = 0
-            for d in s.scalars(select(DocumentRow).order_by(DocumentRow.id)).all():
-                base = _rebuild(d)
-                out = extract_fn(base) or base
-                out.body = d.body  # offsets must keep pointing at the stored body
-                out.content_hash = d.content_hash
-                self._add_extraction(s, d.id, out, extractor_version)
-                if d.duplicate_of is None:
-                    self._store_facts(s, d, out)
-                else:
-                    self._store_framing(s, d.id, out)
-                n += 1
-            return n
+        try:
+            with self.session() as s:
+                for model in _FACT_MODELS:
+                    s.execute(delete(model))
+                if not self.is_sqlite:
+                    self._restart_ids(s)
+                n = 0
+                for d in s.scalars(select(DocumentRow).order_by(DocumentRow.id)).all():
+                    base = _rebuild(d)
+                    out = extract_fn(base) or base
+                    out.body = d.body  # offsets must keep pointing at the stored body
+                    out.content_hash = d.content_hash
+                    self._add_extraction(s, d.id, out, extractor_version)
+                    if d.duplicate_of is None:
+                        self._store_facts(s, d, out)
+                    else:
+                        self._store_framing(s, d.id, out)
+                    n += 1
+                return n
+        except BaseException:
+            if not self.is_sqlite:  # sequences are not transactional: back in step with the restored rows
+                with self.session() as s:
+                    self._restart_ids(s)
+            raise
+
+    @staticmethod
+    def _restart_ids(s: Session) -> None:
+        """PostgreSQL: the fact tables' next id is max(id) + 1, as SQLite assigns rowids, so
+        a re-extraction numbers its new meetings and facts exactly as SQLite does."""
+        for model in _FACT_MODELS:
+            t = model.__tablename__
+            s.execute(
+                text(f"SELECT setval(pg_get_serial_sequence('{t}', 'id'), COALESCE((SELECT max(id) FROM {t}), 0) + 1, "
+                     "false)")
+            )
+
+
+# the tables ``reextract`` empties and refills
+_FACT_MODELS = (FollowUpRow, StatementRow, ParticipantRow, FramingRow, MeetingSourceRow, MeetingRow)
 
 
 def _rebuild(d: DocumentRow) -> Document:

@@ -270,12 +270,14 @@ def _read_session(store: Store) -> Iterator[Session]:
 
     On SQLite an explicit ``BEGIN`` makes every SELECT in it read one WAL snapshot (the
     driver would otherwise run each SELECT on its own), so a page is consistent even while
-    an ingest commits.
+    an ingest commits; on PostgreSQL a REPEATABLE READ transaction does the same.
     """
     s = Session(store.engine, autoflush=False, expire_on_commit=False)
     try:
         if store.is_sqlite:
             s.execute(text("BEGIN"))
+        else:  # PostgreSQL: one snapshot for the whole page, not one per SELECT
+            s.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         yield s
     finally:
         s.rollback()

@@ -127,7 +127,7 @@ DEFINITE_GROUPS = frozenset({"act", "topic"})
 
 WORD_LISTS = (
     "capital_nouns", "delegation_nouns", "joint_subjects", "host_verbs", "speech_verbs",
-    "past_markers", "sideline_markers", "scope_breaks", "superlative_markers",
+    "past_markers", "sideline_markers", "scope_breaks", "superlative_markers", "count_nouns",
 )
 
 

@@ -213,12 +213,26 @@ def _round_after(an: Analysis, m: Mention) -> NumberMatch | None:
         if len(gap) <= 2 and all(not ch.isdigit() for w in gap for ch in w):
             if num.kind == "digits" and not (1 <= num.value <= 200):
                 continue
+            if num.kind == "digits" and _quantity(an, num, gap):
+                continue
             if num.kind == "cardinal" and len(gap) > 0:
                 continue
             if num.kind == "ordinal" and _superlative(an, num.end):
                 continue
             return num
     return None
+
+
+_TIME_PREPOSITIONS = frozenset({"بعد", "قبل", "منذ", "خلال", "نحو", "حوالي", "قرابه"})
+
+
+def _quantity(an: Analysis, num: NumberMatch, gap: list[str]) -> bool:
+    """"المؤتمر بعد 6 أيام": a count of days, states or delegates is not a round number."""
+    if any(w in _TIME_PREPOSITIONS for w in gap):
+        return True
+    nouns = an.lex.words.get("count_nouns", frozenset())
+    following = an.words_after(num.end, 1)
+    return bool(following) and following[0].strip("،,.") in nouns
 
 
 def _superlative(an: Analysis, pos: int) -> bool:
@@ -229,9 +243,12 @@ def _superlative(an: Analysis, pos: int) -> bool:
 
 def _dateline(an: Analysis, d: DateMention) -> bool:
     """A date standing alone on its line ("2022/07/20 - 09:15") dates the article, not the meeting."""
-    line_start = an.text.rfind("\n", 0, d.start) + 1
-    line_end = an.text.find("\n", d.end)
-    rest = an.text[line_start:d.start] + " " + an.text[d.end:line_end if line_end >= 0 else len(an.text)]
+    # Look at most 300 characters each way: a line longer than that is not a dateline,
+    # and scanning whole lines per date is quadratic on a one-line body.
+    lo, hi = max(0, d.start - 300), min(len(an.text), d.end + 300)
+    line_start = an.text.rfind("\n", lo, d.start) + 1 or lo
+    line_end = an.text.find("\n", d.end, hi)
+    rest = an.text[line_start:d.start] + " " + an.text[d.end:line_end if line_end >= 0 else hi]
     return len(_ARABIC_WORD.findall(rest)) < 3
 
 
