@@ -22,7 +22,7 @@ test: setup
 	@bash scripts/install_chromium.sh
 	@bash scripts/ensure_postgres.sh
 	.venv/bin/ruff check src tests bench
-	.venv/bin/python -m pytest
+	BAYAN_REQUIRE_PG=1 .venv/bin/python -m pytest
 	.venv/bin/bayan eval gold/
 
 bench: setup
