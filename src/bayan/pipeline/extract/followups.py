@@ -14,6 +14,7 @@ from bayan.pipeline.extract.parties import Owners
 
 PLACE_REACH = 110  # folded characters after the cue where its place is named
 NOUN_KIND = {"summit": "summit", "round": "round"}
+KINDS = frozenset({"summit", "ministerial", "round", "meeting", "working_group", "mechanism"})
 LEVEL_KIND = {"heads_of_state": "summit", "foreign_ministers": "ministerial",
               "defence_ministers": "ministerial", "experts": "working_group"}
 
@@ -26,12 +27,17 @@ def extract_followups(an: Analysis, drafts: list[MeetingDraft], owners: Owners) 
     for cue in an.group("followup"):
         sent_i = an.sentence_index(cue.start)
         sent = an.sentences[sent_i]
+        if cue.entry.key == "when" and not (an.in_span(an.group("meeting_noun"), sent)
+                                            or an.in_span(an.group("format"), sent)):
+            continue  # "الشهر المقبل" alone announces no meeting
         kind = _kind(an, cue, sent)
         if (sent_i, kind) in done:
             continue
         done.add((sent_i, kind))
         place = _place(an, cue, sent, format_spans)
-        dates = [d for d in an.in_span(an.dates, sent) if not d.relative]
+        # a relative date counts when it points ahead ("يوم الاثنين المقبل")
+        dates = [d for d in an.in_span(an.dates, sent)
+                 if not d.relative or (an.published and d.date_from and d.date_from[:10] > an.published.isoformat())]
         future = [d for d in dates if d.date_to and (
             not an.published or d.date_to >= an.published.isoformat()[: len(d.date_to)])]
         date_from = future[0].date_from if future else None
@@ -83,6 +89,15 @@ def _place(an: Analysis, cue, sent, format_spans: list[tuple[int, int]]) -> str 
         if locative:
             return em.entry.key
         best = best or em.entry.key
+    if best is None:
+        # "في مملكة البحرين": the text names a country, not a city; keep the country
+        for em in an.in_span(an.group("entity"), sent):
+            if em.entry.kind == "actor" and em.entry.form in {"name", "alias"} \
+                    and (an.lex.actors.get(em.entry.key) or {}).get("type") == "state" \
+                    and cue.start <= em.start <= cue.end + PLACE_REACH:
+                prev = an.words_before(em.start, 2)
+                if prev and (prev[-1] == "في" or (len(prev) == 2 and prev[0] == "في")):
+                    return em.entry.key
     return best
 
 
@@ -94,6 +109,8 @@ def _kind(an: Analysis, cue, sent) -> str:
     nouns = [n for n in an.in_span(an.group("meeting_noun"), sent) if n.start >= cue.start - 40]
     nouns.sort(key=lambda n: min(abs(n.start - cue.end), abs(cue.start - n.end)))
     levels = an.in_span(an.group("level"), sent)
+    if any(n.entry.key == "summit" and n.start - nouns[0].end <= 40 for n in nouns[:2]):
+        return "summit"  # "عقد الدورة العادية الثالثة والثلاثين للقمة"
     for n in nouns[:1]:
         if n.entry.key in NOUN_KIND:
             return NOUN_KIND[n.entry.key]
@@ -104,4 +121,4 @@ def _kind(an: Analysis, cue, sent) -> str:
         for lv in levels:
             if lv.entry.key in LEVEL_KIND:
                 return LEVEL_KIND[lv.entry.key]
-    return cue.entry.key or "meeting"
+    return cue.entry.key if cue.entry.key in KINDS else "meeting"

@@ -35,6 +35,7 @@ class Mention:
     noun: str | None = None  # meeting | round | summit | talks | statement
     format: str | None = None
     format_strength: str = "alias"
+    format_at: int = -1  # where the format name that described this mention starts
     round: int | None = None
     round_match: NumberMatch | None = None
     level: str | None = None
@@ -175,6 +176,7 @@ def _describe(an: Analysis, m: Mention, sent) -> None:
             if m.format is None or (m.format_strength == "cue" and fm.entry.form == "alias"):
                 m.format = fm.entry.key
                 m.format_strength = fm.entry.form
+                m.format_at = fm.start
     m.round_match = _round_after(an, m)
     m.round = m.round_match.value if m.round_match else None
     for lv in an.group("level"):
@@ -369,8 +371,11 @@ def _vote_primary(an: Analysis, draft: MeetingDraft) -> None:
     meeting = draft.meeting
     mentions = draft.mentions
     formats: Counter = Counter()
+    voted: set[int] = set()
     for m in mentions:
-        if m.format:
+        # one format name read by two mentions (the noun before it and the name itself) votes once
+        if m.format and m.format_at not in voted:
+            voted.add(m.format_at)
             formats[m.format] += _weight(an, m) * (2 if m.format_strength == "alias" else 1)
     # The title and lead name the track even without a meeting noun
     # ("وزراء خارجية دول منظمة معاهدة الأمن الجماعي يدعون …").
@@ -393,7 +398,8 @@ def _vote_primary(an: Analysis, draft: MeetingDraft) -> None:
         meeting.level = levels.most_common(1)[0][0]
     cities: Counter = Counter()
     for m in mentions:
-        if m.city:
+        # "استئناف اللجنة الدستورية اجتماعاتها في جنيف" inside an Astana report is another track
+        if m.city and (not m.format or m.format == meeting.format):
             cities[m.city] += _weight(an, m)
     if not cities:
         fallback = _city_in_lead(an, draft)
