@@ -12,13 +12,17 @@ dropped, every other character maps to exactly one character. So a match
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from itertools import chain
 
 # Harakat, shadda, sukun, superscript alef, Quranic marks, and tatweel are dropped.
 _DROP = {chr(c) for c in range(0x064B, 0x0660)} | {"\u0670", "\u0640"}
 _DROP |= {chr(c) for c in range(0x06D6, 0x06EE)}
 # Zero-width and bidi controls that break word matching.
 _DROP |= {"\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u061c", "\ufeff"}
+
+_DROP_RUN = re.compile("[" + "".join(sorted(_DROP)) + "]+")
 
 _FOLD: dict[str, str] = {
     "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",
@@ -41,9 +45,20 @@ def fold_char(ch: str) -> str:
     return lowered if len(lowered) == 1 else folded
 
 
+class _FoldTable(dict):
+    """``str.translate`` table filled lazily from :func:`fold_char` (C-speed folding)."""
+
+    def __missing__(self, cp: int) -> str:
+        folded = self[cp] = fold_char(chr(cp))
+        return folded
+
+
+_TABLE = _FoldTable()
+
+
 def normalise(text: str) -> str:
     """Fold ``text`` for matching (no offset map). Use for lexicon entries and queries."""
-    return "".join(fold_char(ch) for ch in text)
+    return text.translate(_TABLE)
 
 
 def strip_diacritics(text: str) -> str:
@@ -75,11 +90,12 @@ class NormText:
 
 def normalise_with_map(text: str) -> NormText:
     """Fold ``text`` and keep the offset map (see module docstring)."""
-    out: list[str] = []
-    orig: list[int] = []
-    for i, ch in enumerate(text):
-        folded = fold_char(ch)
-        if folded:
-            out.append(folded)
-            orig.append(i)
-    return NormText("".join(out), tuple(orig), text)
+    # fold_char drops exactly the characters of _DROP and maps every other to one
+    # character, so the map is every index except the dropped ones.
+    kept: list[range] = []
+    pos = 0
+    for m in _DROP_RUN.finditer(text):
+        kept.append(range(pos, m.start()))
+        pos = m.end()
+    kept.append(range(pos, len(text)))
+    return NormText(text.translate(_TABLE), tuple(chain.from_iterable(kept)), text)

@@ -96,7 +96,7 @@ def outlets() -> tuple[_Outlet, ...]:
 
 def normalise_line(line: str) -> str:
     """NFC, invisible controls removed, runs of spaces collapsed, trimmed."""
-    line = unicodedata.normalize("NFC", line).translate(_INVISIBLE)
+    line = unicodedata.normalize("NFC", line.translate(_INVISIBLE))  # NFC last: idempotent
     return _SPACES.sub(" ", line).strip()
 
 
@@ -135,6 +135,7 @@ _EN = re.compile(r"\b(the|and|of|to|in|is|for|with|that|on|was|by|from)\b")
 
 def detect_language(text: str) -> str:
     """'ar' when ≥ 30% of letters are Arabic, else a crude 'en' / 'fr' / 'other'."""
+    text = text[:200_000]  # a sample decides; memory stays flat on huge inputs
     letters = [ch for ch in text if ch.isalpha()]
     if not letters:
         return "other"
@@ -222,7 +223,11 @@ def _published_from_input(value: str) -> tuple[str | None, str | None]:
     if iso:
         return iso, time
     iso, time = parse_date(value)
-    return (iso, time) if iso else (value.strip() or None, None)
+    if iso:
+        return iso, time
+    # A partial ISO date ("2023", "2023-05") is kept; anything else is not a date.
+    value = value.strip()
+    return (value, None) if re.fullmatch(r"\d{4}(?:-[01]\d(?:-[0-3]\d)?)?", value) else (None, None)
 
 
 # ------------------------------------------------------------------ outlets
@@ -297,9 +302,15 @@ def outlet_from_signature(line: str) -> str | None:
     key = normalise(line).strip()
     for outlet in outlets():
         for alias in outlet.aliases:
-            if re.match(_alias_regex(alias) + r"\s*(?:$|[-–—/|:،,(]|\s+(?:-|وكالات|متابعات))", key):
+            if _signature_regex(alias).match(key):
                 return outlet.name
     return None
+
+
+@cache
+def _signature_regex(alias: str) -> re.Pattern[str]:
+    """Compiled once per alias: building it per line was most of the cost of a short file."""
+    return re.compile(_alias_regex(alias) + r"\s*(?:$|[-–—/|:،,(]|\s+(?:-|وكالات|متابعات))")
 
 
 # ------------------------------------------------------------------ text cleaning

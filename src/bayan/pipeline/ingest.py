@@ -126,7 +126,7 @@ def _looks_utf16(data: bytes) -> str | None:
 
 
 def _mostly_arabic(text: str, threshold: float = 0.5) -> bool:
-    letters = [ch for ch in text if ch.isalpha()]
+    letters = [ch for ch in text[:200_000] if ch.isalpha()]
     if not letters:
         return False
     return sum(1 for ch in letters if _is_arabic_letter(ch)) / len(letters) >= threshold
@@ -135,6 +135,26 @@ def _mostly_arabic(text: str, threshold: float = 0.5) -> bool:
 def _too_many_controls(text: str) -> bool:
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f\v")
     return controls > max(2, len(text) // 200)
+
+
+def _decode_lines(data: bytes) -> tuple[str, str]:
+    """Decode line by line: UTF-8 (a few broken bytes replaced) or else windows-1256.
+
+    Files pasted together from two sources mix both encodings; a pure windows-1256
+    file decodes exactly as a whole-file windows-1256 decode would.
+    """
+    parts: list[str] = []
+    seen: set[str] = set()
+    for line in data.split(b"\n"):
+        part = line.decode("utf-8", errors="replace")
+        non_ascii = sum(1 for ch in part if ord(ch) > 127)
+        if part.count("\ufffd") * 20 > non_ascii:
+            part = line.decode("cp1256", errors="replace")
+            seen.add("windows-1256")
+        elif non_ascii:
+            seen.add("utf-8")
+        parts.append(part)
+    return "\n".join(parts), "+".join(sorted(seen, reverse=True)) or "windows-1256"
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
@@ -156,9 +176,10 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     if not has_nul:
         try:
             text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-        else:
+        except UnicodeDecodeError as exc:
+            # Cut inside the last character (a truncated download): keep the whole ones.
+            text = data[: exc.start].decode("utf-8") if exc.reason == "unexpected end of data" else None
+        if text is not None:
             if _too_many_controls(text):
                 raise _Unreadable("binary file, not text")
             return text, "utf-8"
@@ -168,12 +189,9 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         return usable.decode(enc16, errors="replace"), enc16
     if has_nul:
         raise _Unreadable("binary file, not text")
-    try:
-        text = data.decode("cp1256")
-    except UnicodeDecodeError:
-        text = ""
+    text, encoding = _decode_lines(data)
     if text and _mostly_arabic(text) and not _too_many_controls(text):
-        return text, "windows-1256"
+        return text, encoding
     try:
         from charset_normalizer import from_bytes
 

@@ -32,6 +32,13 @@ def _sideline_people(drafts) -> None:
                 known[0].name_ar, known[0].evidence = person.name_ar, person.evidence
 
 
+def _diplomatic(meeting) -> bool:
+    """Some diplomatic substance besides a meeting noun: a named format, a level,
+    a delegation head, a position or a follow-up with a place or format."""
+    return bool((meeting.format and not meeting.format_inferred) or meeting.level or meeting.people
+                or meeting.statements or any(f.place or f.format for f in meeting.follow_ups))
+
+
 def extract(doc: Document, lex: Lexicon | None = None) -> Document:
     """Fill ``doc.meetings`` and ``doc.framing`` from ``doc.body``."""
     lex = lex or load_lexicon()
@@ -42,6 +49,8 @@ def extract(doc: Document, lex: Lexicon | None = None) -> Document:
     extract_statements(an, drafts, owners)
     extract_followups(an, drafts, owners)
     _sideline_people(drafts)
+    if not any(_diplomatic(d.meeting) for d in drafts):
+        drafts = []  # a meeting noun alone ("اللقاء", "الجولة الأولى" of a league) is not a meeting
     doc.meetings = [d.meeting for d in drafts]
     doc.framing = extract_framing(an)
     return doc

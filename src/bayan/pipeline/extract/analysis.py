@@ -18,6 +18,10 @@ from bayan.arabic.segment import Span, sentences
 from bayan.models import Document, Evidence
 from bayan.pipeline.extract.lexicon import Lexicon
 
+# Longer bodies are scanned up to here only: several steps are quadratic in the
+# number of mentions, and real articles are far shorter (a long report is ~20,000).
+MAX_SCAN_CHARS = 100_000
+
 
 @dataclass(frozen=True, slots=True)
 class ActorMention:
@@ -75,7 +79,11 @@ class Analysis:
 
 def analyse(doc: Document, lex: Lexicon) -> Analysis:
     """Scan ``doc.body`` once and collect everything the extractors need."""
-    norm = normalise_with_map(doc.body)
+    body = doc.body or ""
+    if len(body) > MAX_SCAN_CHARS:  # bounded time and memory on pathological inputs
+        doc.warnings.append(f"extraction read only the first {MAX_SCAN_CHARS:,} of {len(body):,} characters")
+        body = body[:MAX_SCAN_CHARS]
+    norm = normalise_with_map(body)
     text = norm.text
     published = _parse_iso(doc.published)
     grouped: dict[str, list[Match]] = {}
