@@ -40,8 +40,8 @@ def db_digest(store: Store) -> str:
                     h.update(repr(tuple(row)).encode("utf-8"))
         else:  # every column, the generated search_tsv included, in primary-key order
             for t in TABLES:
-                key = "key" if t == "actors" else "id"
-                for row in conn.execute(text(f'SELECT * FROM "{t}" ORDER BY "{key}"')):
+                key = {"actors": '"key"', "minhash_bands": '"document_id", "band"'}.get(t, '"id"')
+                for row in conn.execute(text(f'SELECT * FROM "{t}" ORDER BY {key}')):
                     h.update(repr(tuple(row)).encode("utf-8"))
     return h.hexdigest()
 

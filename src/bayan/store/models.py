@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     Float,
@@ -160,6 +161,17 @@ class FramingRow(Base):
     label: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
 
+class MinhashBandRow(Base):
+    """LSH bands of an original document's MinHash: near-duplicate lookup without an
+    in-memory index, so ingest memory stays flat as the archive grows."""
+
+    __tablename__ = "minhash_bands"
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), primary_key=True)
+    band: Mapped[int] = mapped_column(Integer, primary_key=True)
+    hash: Mapped[int] = mapped_column(BigInteger)
+
+
 class ActorRow(Base):
     __tablename__ = "actors"
 
@@ -179,6 +191,7 @@ TABLES = [
     "follow_ups",
     "framing",
     "actors",
+    "minhash_bands",
 ]
 
 # Covering indexes for the search filters (migration 0003; see Store._doc_filter).
@@ -188,3 +201,4 @@ Index("ix_documents_outlet_published", DocumentRow.outlet, DocumentRow.published
 Index("ix_meeting_sources_meeting_document", MeetingSourceRow.meeting_id, MeetingSourceRow.document_id)
 Index("ix_participants_actor_document", ParticipantRow.actor, ParticipantRow.document_id)
 Index("ix_statements_target_document", StatementRow.target, StatementRow.document_id)
+Index("ix_minhash_bands_band_hash", MinhashBandRow.band, MinhashBandRow.hash)  # migration 0005
