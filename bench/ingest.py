@@ -14,6 +14,8 @@ nothing (speed targets are not unit tests).
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import sys
 import tempfile
 import time
@@ -22,6 +24,19 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import write  # noqa: E402
+
+
+def _rss_mb() -> float:
+    """Resident memory now (Linux /proc), to show that it stays flat as the store grows."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, ValueError, IndexError):
+        return float("nan")
+    return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
 
 
 def main() -> None:
@@ -43,7 +58,13 @@ def main() -> None:
         load_lexicon()  # one-off start-up cost, not per article
         tally: dict[str, int] = {}
         started = time.perf_counter()
+        marks = {max(1, args.n * k // 4) for k in range(1, 5)}
+        done = 0
         for item in iter_inputs([corpus]):
+            done += 1
+            if done in marks:
+                print(f"  after {done:,}: resident {_rss_mb():.0f} MB, peak {_peak_mb():.0f} MB, "
+                      f"{done / (time.perf_counter() - started):.1f} articles/s", flush=True)
             if isinstance(item, InputError):
                 tally["failed"] = tally.get("failed", 0) + 1
                 continue
