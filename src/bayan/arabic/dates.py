@@ -26,6 +26,7 @@ year are still returned, with ``date_from``/``date_to`` set to ``None``.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections.abc import Callable
@@ -365,24 +366,80 @@ _RESOLVERS: tuple[tuple[str, Callable[[dict[str, str | None], dt.date | None], _
 _BLOCKING = frozenset({"day", "numeric"})
 
 
+def _first_words(forms) -> tuple[str, ...] | None:
+    """First word of every form: each match of an alternation of ``forms`` contains one."""
+    words = {f.split()[0] if f.split() else "" for f in forms}
+    return None if "" in words else tuple(sorted(words))
+
+
+_DIGIT = re.compile(r"\d")
+_YEAR_DIGITS = re.compile(r"(?:19|20)\d\d")
+_NUMERIC_CORE = re.compile(r"\d[-/.]\d")
+
+
+@cache
+def _gates() -> dict[str, Callable[[str], bool]]:
+    """Per pattern, a cheap test that is true whenever the pattern can match ``text``.
+
+    Each test looks only for text every match must contain (a literal of the
+    pattern, or the first word of one of its listed forms), so a pattern whose test
+    fails has no match and is skipped without running its regex over the article.
+    """
+    def has_any(words: tuple[str, ...] | None) -> Callable[[str], bool]:
+        if words is None:
+            return lambda text: True
+        return lambda text: any(w in text for w in words)
+
+    months = has_any(_first_words(_months()))
+    weekdays = has_any(_first_words(_weekdays()))
+    rel = has_any(_first_words(_relative_days()))
+    return {
+        "day": lambda t: _DIGIT.search(t) is not None and months(t),
+        "numeric": lambda t: _NUMERIC_CORE.search(t) is not None,
+        "month": months,
+        "year_range": lambda t: ("عامي" in t or "سنتي" in t or "العامين" in t)
+        and _YEAR_DIGITS.search(t) is not None,
+        "year": lambda t: ("عام" in t or "سنه" in t) and _YEAR_DIGITS.search(t) is not None,
+        "unit": lambda t: "الاسبوع" in t or "الشهر" in t or "العام" in t or "السنه" in t,
+        "rel": rel,
+        "weekday": weekdays,
+    }
+
+
+def _overlaps(starts: list[int], ends: list[int], start: int, end: int) -> bool:
+    """Whether ``[start, end)`` overlaps one of the disjoint spans, kept sorted."""
+    i = bisect.bisect_left(starts, end)  # spans before i start before ``end``
+    return i > 0 and ends[i - 1] > start
+
+
 def find_dates(text: str, published: dt.date | None) -> list[DateMention]:
     """Date mentions in ``text`` (already folded by ``normalise``), in text order."""
     if isinstance(published, dt.datetime):
         published = published.date()
     patterns = _patterns()
-    taken: list[tuple[int, int]] = []
+    gates = _gates()
+    # Taken spans never overlap one another, so sorted starts and ends answer
+    # "does this span overlap a taken one?" with one bisection.
+    starts: list[int] = []
+    ends: list[int] = []
     found: list[DateMention] = []
     for name, resolve in _RESOLVERS:
+        if not gates[name](text):
+            continue
         for match in patterns[name].finditer(text):
             start, end = match.span()
-            if any(start < e and s < end for s, e in taken):
+            if _overlaps(starts, ends, start, end):
                 continue
             resolved = resolve(match.groupdict(), published)
             if resolved is None:
                 if name in _BLOCKING:  # "31 فبراير 2024": skip it, and do not reread it
-                    taken.append((start, end))
+                    i = bisect.bisect_left(starts, start)
+                    starts.insert(i, start)
+                    ends.insert(i, end)
                 continue
-            taken.append((start, end))
+            i = bisect.bisect_left(starts, start)
+            starts.insert(i, start)
+            ends.insert(i, end)
             found.append(DateMention(start, end, *resolved))
     found.sort(key=lambda m: (m.start, m.end))
     return found

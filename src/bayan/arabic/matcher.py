@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 import ahocorasick
@@ -90,22 +91,59 @@ class Matcher:
         automaton = self._automaton or self._build()
         if not self._forms:
             return []
-        candidates: list[Match] = []
+        # Candidates stay plain tuples (start, -length, end, entry, prefix) until
+        # resolution; only the chosen ones become Match objects.
+        by_group: dict[str, list[tuple[int, int, int, Entry, int]]] = {}
         n = len(text)
         for end_index, (length, entries) in automaton.iter(text):
             start = end_index - length + 1
+            if start > 0:
+                ch = text[start - 1]
+                if ch.isalnum() or ch == "_":
+                    continue
             end = end_index + 1
-            if start > 0 and _is_word_char(text[start - 1]):
-                continue
-            if end < n and _is_word_char(text[end]):
-                continue
+            if end < n:
+                ch = text[end]
+                if ch.isalnum() or ch == "_":
+                    continue
             for entry, prefix_len in entries:
-                candidates.append(Match(start, end, entry, prefix_len))
-        return _leftmost_longest(candidates)
+                candidate = (start, -length, end, entry, prefix_len)
+                group = by_group.get(entry.group)
+                if group is None:
+                    by_group[entry.group] = [candidate]
+                else:
+                    group.append(candidate)
+        return [Match(start, end, entry, prefix) for start, _, end, entry, prefix in _resolve(by_group)]
 
 
 def _is_word_char(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
+
+
+_BY_START_LONGEST = itemgetter(0, 1)
+_BY_SPAN = itemgetter(0, 2)
+
+
+def _resolve(by_group: dict[str, list[tuple[int, int, int, Entry, int]]]) -> list[tuple[int, int, int, Entry, int]]:
+    """Leftmost-longest per group over candidate tuples; same choice as :func:`_leftmost_longest`."""
+    chosen: list[tuple[int, int, int, Entry, int]] = []
+    append = chosen.append
+    for group_matches in by_group.values():
+        group_matches.sort(key=_BY_START_LONGEST)
+        taken_end = -1
+        last_start = last_end = -1
+        for candidate in group_matches:
+            start, _, end = candidate[0], candidate[1], candidate[2]
+            if start == last_start and end == last_end:
+                append(candidate)  # same text, another reading (عمان: Amman/Oman)
+                continue
+            if start < taken_end:
+                continue
+            append(candidate)
+            taken_end = last_end = end
+            last_start = start
+    chosen.sort(key=_BY_SPAN)
+    return chosen
 
 
 def _nisba_forms(base: str) -> list[str]:

@@ -97,10 +97,43 @@ def _body_pattern(key: str) -> str:
     return "".join(parts)
 
 
+def _trie_body(keys: list[str]) -> str | None:
+    """The alternation of ``keys`` as a letter trie over their first words.
+
+    A plain alternation of ~400 keys makes the regex engine try every key at every
+    word starting with ``ال``. The trie tries one letter at a time. It matches what
+    the plain alternation matches: a key's match is followed by a space or a
+    non-word character, so keys with different first words (word characters only)
+    never match at the same place, and keys sharing a first word keep their order.
+    Returns None, for the plain alternation, when a first word is not all word
+    characters.
+    """
+    groups: dict[str, list[str]] = {}
+    for key in keys:
+        first = key.split(" ")[0]
+        groups.setdefault(first, []).append(_body_pattern(key)[len(re.escape(first)):])
+    if not all(re.fullmatch(r"\w+", word) for word in groups):
+        return None
+    root: dict[str, dict] = {}
+    for word, rests in groups.items():
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = rests  # type: ignore[assignment]
+
+    def emit(node: dict) -> str:
+        alts = [re.escape(ch) + emit(child) for ch, child in node.items() if ch]
+        if "" in node:
+            alts.append("(?:" + "|".join(node[""]) + ")")
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return emit(root)
+
+
 @cache
 def _regex() -> re.Pattern[str]:
     keys = sorted(_table(), key=lambda k: (-len(k), k))
-    body = "|".join(_body_pattern(k) for k in keys)
+    body = _trie_body(keys) or "|".join(_body_pattern(k) for k in keys)
     # A clitic و/ف then ب/ك before ال, or و/ف before لل (ل + ال); left out of the span.
     prefix = r"(?<!\w)(?:[وف]?[بك]?(?=ال)|[وف]?(?=لل))"
     ordinal = prefix + r"(?P<ord>(?:ال|لل)(?:" + body + r"))(?!\w)"

@@ -111,7 +111,12 @@ def _words(line: str) -> int:
 
 def boilerplate_kind(line: str) -> str | None:
     """The boilerplate kind of ``line`` (a cleaned line), or None if it is content."""
-    key = _key(line)
+    return _boilerplate_kind_folded(normalise(line))
+
+
+def _boilerplate_kind_folded(folded: str) -> str | None:
+    """:func:`boilerplate_kind` of a line already folded with ``normalise``."""
+    key = _LEAD.sub("", folded).strip()
     if not key:
         return None
     if _words(key) > MAX_PATTERN_WORDS:
@@ -129,6 +134,25 @@ def _is_arabic_letter(ch: str) -> bool:
             or 0xFB50 <= cp <= 0xFDFF or 0xFE70 <= cp <= 0xFEFC)
 
 
+def _letter_class(ranges: list[tuple[int, int]]) -> re.Pattern[str]:
+    """A character class of exactly the letters (``str.isalpha``) in ``ranges``."""
+    cps = [cp for lo, hi in ranges for cp in range(lo, hi + 1) if chr(cp).isalpha()]
+    runs: list[list[int]] = []
+    for cp in cps:
+        if runs and runs[-1][1] == cp - 1:
+            runs[-1][1] = cp
+        else:
+            runs.append([cp, cp])
+    body = "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in runs)
+    return re.compile("[" + body + "]+")
+
+
+# Runs of these letters are counted by one C-level scan each (run lengths summed)
+# instead of a Python loop over every character.
+_ARABIC_LETTER = _letter_class([(0x0620, 0x064A), (0x066E, 0x06D3), (0x06FA, 0x06FF), (0x0750, 0x077F),
+                                (0x08A0, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFC)])
+_LATIN_LETTER = _letter_class([(0x00, 0x7F), (0xC0, 0x24F)])
+
 _FR = re.compile(r"\b(le|la|les|des|du|une|est|et|dans|pour|avec|qui|sur|au|aux)\b")
 _EN = re.compile(r"\b(the|and|of|to|in|is|for|with|that|on|was|by|from)\b")
 
@@ -136,14 +160,14 @@ _EN = re.compile(r"\b(the|and|of|to|in|is|for|with|that|on|was|by|from)\b")
 def detect_language(text: str) -> str:
     """'ar' when ≥ 30% of letters are Arabic, else a crude 'en' / 'fr' / 'other'."""
     text = text[:200_000]  # a sample decides; memory stays flat on huge inputs
-    letters = [ch for ch in text if ch.isalpha()]
+    letters = sum(map(str.isalpha, text))
     if not letters:
         return "other"
-    arabic = sum(1 for ch in letters if _is_arabic_letter(ch))
-    if arabic / len(letters) >= 0.3:
+    arabic = sum(map(len, _ARABIC_LETTER.findall(text)))
+    if arabic / letters >= 0.3:
         return "ar"
-    latin = sum(1 for ch in letters if ch.isascii() or "\u00c0" <= ch <= "\u024f")
-    if latin / len(letters) < 0.5:
+    latin = sum(map(len, _LATIN_LETTER.findall(text)))
+    if latin / letters < 0.5:
         return "other"
     lowered = text.lower()
     fr = len(_FR.findall(lowered)) + 2 * sum(lowered.count(c) for c in "éèêàçùœ")
@@ -346,13 +370,15 @@ def clean_lines(text: str, title_hint: str | None = None) -> _Cleaned:
     """Line-level cleaning of plain text, plus metadata from the first and last lines."""
     raw_lines = [normalise_line(ln) for ln in text.splitlines()]
     lines = [ln for ln in raw_lines if ln]
+    # Each line is folded once here; pass 1 and pass 2 both read the folded form.
+    folded = {ln: normalise(ln) for ln in lines}
 
     # Pass 1: drop boilerplate (and the short lines after a related/comments header).
     kept: list[str] = []
     caption_titles: list[str] = []
     skipping = False
     for line in lines:
-        kind = boilerplate_kind(line)
+        kind = _boilerplate_kind_folded(folded[line])
         if kind is not None:
             if kind in HEADER_KINDS:
                 skipping = True
@@ -405,7 +431,7 @@ def clean_lines(text: str, title_hint: str | None = None) -> _Cleaned:
         result = []
         seen_title = False
         for i, line in enumerate(kept):
-            if normalise(line) == title_key:
+            if folded[line] == title_key:
                 if seen_title or (title_index is not None and i != title_index):
                     continue
                 seen_title = True

@@ -69,12 +69,13 @@ class Analysis:
 
     def words_before(self, pos: int, count: int, floor: int = 0) -> list[str]:
         """Up to ``count`` folded words ending at ``pos`` (nearest last)."""
-        chunk = self.text[max(floor, pos - 80):pos]
-        return chunk.split()[-count:] if chunk.strip() else []
+        # A blank chunk splits to [], so no separate strip() test is needed.
+        return self.norm.text[max(floor, pos - 80):pos].split()[-count:]
 
     def words_after(self, pos: int, count: int, ceil: int | None = None) -> list[str]:
-        end = min(len(self.text), pos + 80) if ceil is None else min(ceil, pos + 80)
-        return self.text[pos:end].split()[:count]
+        text = self.norm.text
+        end = min(len(text), pos + 80) if ceil is None else min(ceil, pos + 80)
+        return text[pos:end].split()[:count]
 
 
 def analyse(doc: Document, lex: Lexicon) -> Analysis:
