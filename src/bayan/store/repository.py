@@ -45,6 +45,7 @@ SHINGLE = 5
 NEAR_DUP_THRESHOLD = 0.8
 MINHASH_MAX_CHARS = 1_000_000  # shingle at most this much: memory stays flat on huge bodies
 DATE_WINDOW_DAYS = 3
+LINK_CANDIDATES = 200  # per lookup when linking a meeting (most recent records first)
 # follow-ups that a later meeting can fulfil (a working group or mechanism is not a meeting)
 LINKABLE_FOLLOWUPS = frozenset({"summit", "meeting", "round", "ministerial"})
 FOLLOWUP_REACH_DAYS = 200  # an undated "next meeting" is looked for this far ahead
@@ -592,23 +593,7 @@ class Store:
 
     def _link(self, s: Session, vals: dict[str, Any], actors: set[str], exclude: set[int]) -> int:
         """Id of the compatible meeting record for these values, creating one if needed."""
-        q = select(MeetingRow.id)
-        fmt = _explicit(vals, "format")
-        if fmt:
-            # inferred formats (other/bilateral by head count) never block a link
-            allowed = {fmt, *format_overlaps().get(fmt, ()), "other", "bilateral"}
-            q = q.where(MeetingRow.format.in_(sorted(allowed)) | MeetingRow.format.is_(None))
-        kind, day, _ = _parse_date(vals.get("start_date"))
-        if kind == "day" and day is not None:
-            lo = (day - timedelta(days=DATE_WINDOW_DAYS)).isoformat()
-            hi = (day + timedelta(days=DATE_WINDOW_DAYS)).isoformat()
-            q = q.where(
-                MeetingRow.start_date.is_(None)
-                | MeetingRow.start_date.between(lo[:7], hi)  # also "YYYY-MM" partial dates
-                | MeetingRow.start_date.like("--%")
-                | (func.length(MeetingRow.start_date) == 4)
-            )
-        cand_ids = [i for i in s.scalars(q) if i not in exclude]
+        cand_ids = [i for i in self._candidates(s, vals) if i not in exclude]
         best: tuple[float, int] | None = None
         if cand_ids:
             seen: dict[int, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
@@ -647,6 +632,47 @@ class Store:
         s.add(rec)
         s.flush()
         return rec.id
+
+    def _candidates(self, s: Session, vals: dict[str, Any]) -> list[int]:
+        """Records this meeting could be, from a few indexed lookups, each bounded.
+
+        Dated meetings look in their date window; records without a day are reached
+        only through something specific (same format and round, same city, same
+        named format), so the work per article does not grow with the archive.
+        """
+        fmt = _explicit(vals, "format")
+        allowed = sorted({fmt, *format_overlaps().get(fmt, ()), "other", "bilateral"}) if fmt else None
+
+        def fmt_ok(q):  # noqa: ANN001, ANN202 - a Select
+            return q.where(MeetingRow.format.in_(allowed) | MeetingRow.format.is_(None)) if allowed else q
+
+        undated = (
+            MeetingRow.start_date.is_(None)
+            | MeetingRow.start_date.like("--%")
+            | (func.length(MeetingRow.start_date) < 10)
+        )
+        queries = []
+        kind, day, _ = _parse_date(vals.get("start_date"))
+        if kind == "day" and day is not None:
+            lo = (day - timedelta(days=DATE_WINDOW_DAYS)).isoformat()
+            hi = (day + timedelta(days=DATE_WINDOW_DAYS)).isoformat()
+            queries.append(fmt_ok(select(MeetingRow.id).where(MeetingRow.start_date.between(lo, hi))))
+            queries.append(fmt_ok(select(MeetingRow.id).where(undated)))
+        elif vals.get("start_date"):
+            prefix = str(vals["start_date"])[:7] if not str(vals["start_date"]).startswith("--") else None
+            if prefix:
+                queries.append(fmt_ok(select(MeetingRow.id).where(MeetingRow.start_date.like(prefix + "%"))))
+        if fmt and vals.get("round") is not None:
+            queries.append(select(MeetingRow.id).where(MeetingRow.format == fmt, MeetingRow.round == vals["round"]))
+        if vals.get("city"):
+            q = fmt_ok(select(MeetingRow.id).where(MeetingRow.city == vals["city"]))
+            queries.append(q if kind != "day" else q.where(undated))
+        if fmt and fmt not in {"other", "bilateral"} and kind != "day":
+            queries.append(select(MeetingRow.id).where(MeetingRow.format == fmt))
+        ids: set[int] = set()
+        for q in queries:
+            ids.update(s.scalars(q.order_by(MeetingRow.id.desc()).limit(LINK_CANDIDATES)))
+        return sorted(ids)
 
     @staticmethod
     def _compat(
