@@ -36,31 +36,66 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Article files or directories (text, HTML, JSON Lines).")],
     db: DbOption = None,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = True,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", min=1, help="Extract on a local Dask cluster of N worker processes.",
+        rich_help_panel="Dask (docs/scale.md)")] = None,
+    cluster: Annotated[str | None, typer.Option(
+        "--cluster", help="Extract on an existing Dask scheduler, e.g. tcp://scheduler:8786.",
+        rich_help_panel="Dask (docs/scale.md)")] = None,
+    chunk: Annotated[int, typer.Option(
+        "--chunk", min=1, help="Articles per Dask task (with --workers or --cluster).",
+        rich_help_panel="Dask (docs/scale.md)")] = 64,
 ) -> None:
-    """Extract articles and store them, their facts and merged meetings (idempotent)."""
+    """Extract articles and store them, their facts and merged meetings (idempotent).
+
+    With --workers or --cluster, extraction runs on Dask workers; this process stays
+    the one writer and stores the results in input order, so the database is the same.
+    """
     from bayan.core import process
     from bayan.pipeline.ingest import InputError, iter_inputs
 
+    if workers is not None and cluster is not None:
+        err.print("[red]error[/red] give --workers or --cluster, not both")
+        raise typer.Exit(2)
     store = _store(db)
     tally = {"read": 0, "new": 0, "duplicate": 0, "near_duplicate": 0, "failed": 0}
     failures: list[str] = []
-    with _progress(progress and sys.stderr.isatty()) as bar:
-        task = bar.add_task("ingesting", total=None)
-        for item in iter_inputs(paths):
-            tally["read"] += 1
-            bar.advance(task)
-            if isinstance(item, InputError):
-                tally["failed"] += 1
-                failures.append(str(item))
-                continue
-            try:
-                doc = process(item)
-                _, status = store.add_document(doc, raw_text=item.text, html=item.html)
-            except Exception as exc:  # noqa: BLE001 - one bad article must not stop a batch
-                tally["failed"] += 1
-                failures.append(f"{item.source}: {type(exc).__name__}: {exc}")
-                continue
-            tally[status] += 1
+    if workers is not None or cluster is not None:
+        from bayan.pipeline.distributed import dask_client, ingest_stream
+
+        try:
+            with dask_client(workers, cluster) as client, \
+                    _progress(progress and sys.stderr.isatty()) as bar:
+                task = bar.add_task("ingesting", total=None)
+                for _item, status, error in ingest_stream(iter_inputs(paths), store, client, chunk=chunk):
+                    tally["read"] += 1
+                    bar.advance(task)
+                    tally[status] += 1
+                    if error is not None:
+                        failures.append(error)
+        except (OSError, TimeoutError, ValueError, RuntimeError) as exc:  # no scheduler, bad address
+            done = f" (after {tally['read']} input(s); ingest again to resume)" if tally["read"] else ""
+            err.print(f"[red]error[/red] Dask cluster {cluster or 'local'}: {type(exc).__name__}: {exc}{done}",
+                      highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from None
+    else:
+        with _progress(progress and sys.stderr.isatty()) as bar:
+            task = bar.add_task("ingesting", total=None)
+            for item in iter_inputs(paths):
+                tally["read"] += 1
+                bar.advance(task)
+                if isinstance(item, InputError):
+                    tally["failed"] += 1
+                    failures.append(str(item))
+                    continue
+                try:
+                    doc = process(item)
+                    _, status = store.add_document(doc, raw_text=item.text, html=item.html)
+                except Exception as exc:  # noqa: BLE001 - one bad article must not stop a batch
+                    tally["failed"] += 1
+                    failures.append(f"{item.source}: {type(exc).__name__}: {exc}")
+                    continue
+                tally[status] += 1
     for line in failures:
         err.print(f"[red]error[/red] {line}", highlight=False, soft_wrap=True)
     out.print(", ".join(f"{k.replace('_', '-')}: {v}" for k, v in tally.items()))
