@@ -656,3 +656,153 @@ def test_readers_consistent_while_ingest_writes(web_db_url, tmp_path):
         assert check.counts()["documents"] > 0
         with check.engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+
+
+# --------------------------------------------------------------------------- export formats
+
+EXPORT_TYPES = {
+    "csv": ("text/csv", "csv"),
+    "jsonl": ("application/x-ndjson", "jsonl"),
+    "parquet": ("application/vnd.apache.parquet", "parquet"),
+    "plover": ("application/x-ndjson", "plover.jsonl"),
+}
+PLOVER_FIELDS = {"id", "date", "actor", "recipient", "event", "mode", "context", "event_text", "cite_info"}
+
+
+def _jsonl(resp) -> list[dict]:
+    return [json.loads(line) for line in resp.text.splitlines() if line.strip()]
+
+
+def _parquet(resp):
+    import io
+
+    import pyarrow.parquet as pq
+
+    return pq.read_table(io.BytesIO(resp.content))
+
+
+@pytest.mark.parametrize("kind", ["meetings", "statements", "follow_ups", "framing"])
+@pytest.mark.parametrize("to", ["csv", "jsonl", "parquet", "plover"])
+def test_export_every_format_downloads(api_client, kind, to):
+    r = api_client.get(f"/api/export/{kind}", params={"to": to})
+    if to == "plover" and kind != "statements":
+        assert r.status_code == 422
+        assert "plover" in _error(r)["message"]
+        return
+    assert r.status_code == 200, r.text[:300]
+    media, suffix = EXPORT_TYPES[to]
+    assert r.headers["content-type"].startswith(media)
+    assert r.headers["content-disposition"] == f'attachment; filename="bayan-{kind}.{suffix}"'
+    assert r.content  # even an empty kind has a CSV header / a Parquet schema
+    if to == "parquet":
+        assert r.content[:4] == b"PAR1"
+    if to == "csv":
+        assert r.text.splitlines()[0].startswith("id,")
+
+
+@pytest.mark.parametrize("kind", ["meetings", "statements", "follow_ups", "framing"])
+def test_export_parquet_reads_back_with_same_rows_as_jsonl(api_client, kind):
+    rows = _jsonl(api_client.get(f"/api/export/{kind}", params={"to": "jsonl"}))
+    table = _parquet(api_client.get(f"/api/export/{kind}", params={"to": "parquet"}))
+    assert table.num_rows == len(rows)
+    assert table.schema.metadata[b"bayan.kind"] == kind.encode()
+    # the same columns as `bayan export` (Store.export_rows), also for follow-ups
+    from bayan.export.writers import KIND_COLUMNS
+
+    assert table.column_names == list(KIND_COLUMNS[kind])
+    if rows:
+        assert table.column_names == list(rows[0])
+        assert table.column("id").to_pylist() == [r["id"] for r in rows]
+    csv_rows = api_client.get(f"/api/export/{kind}", params={"to": "csv"}).text
+    import csv
+    import io
+
+    assert len(list(csv.DictReader(io.StringIO(csv_rows)))) == len(rows)
+
+
+def test_export_parquet_temp_file_is_deleted(api_client, monkeypatch):
+    import tempfile
+
+    from bayan.web import api
+
+    made: list[str] = []
+    real = tempfile.mkdtemp
+
+    def spy(*args, **kwargs):
+        made.append(real(*args, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(api.tempfile, "mkdtemp", spy)
+    r = api_client.get("/api/export/statements", params={"to": "parquet"})
+    assert r.status_code == 200 and _parquet(r).num_rows > 0
+    assert len(made) == 1 and not Path(made[0]).exists()
+
+
+def test_export_plover_records(api_client):
+    statements = _jsonl(api_client.get("/api/export/statements", params={"to": "jsonl"}))
+    records = _jsonl(api_client.get("/api/export/statements", params={"to": "plover"}))
+    assert statements and len(records) == len(statements)
+    assert len({rec["id"] for rec in records}) == len(records)
+    for rec in records:
+        assert PLOVER_FIELDS <= set(rec)
+        assert rec["id"].startswith("bayan-")
+        assert isinstance(rec["actor"], list) and all("code" in a for a in rec["actor"])
+        assert isinstance(rec["recipient"], list) and isinstance(rec["context"], list)
+        assert rec["event"] and rec["event_text"][0]
+        assert set(rec["cite_info"]) >= {"source", "url"} and rec["cite_info"]["source"]
+    assert {rec["bayan"]["statement_id"] for rec in records} == {s["id"] for s in statements}
+    assert sum(1 for rec in records if rec["actor"]) > len(records) // 2
+
+
+@pytest.mark.parametrize("to", ["csv", "jsonl", "parquet", "plover"])
+@pytest.mark.parametrize("kind", ["followups", "..%2Fstatements", "statements.csv", "bayan.db", "%2Fetc%2Fpasswd"])
+def test_export_bad_kind_is_404_in_every_format(api_client, kind, to):
+    r = api_client.get(f"/api/export/{kind}", params={"to": to})
+    assert r.status_code == 404
+    assert "root:" not in r.text
+    _error(r)
+
+
+@pytest.mark.parametrize("kind", ["meetings", "follow_ups", "framing"])
+def test_export_plover_needs_statements(api_client, kind):
+    r = api_client.get(f"/api/export/{kind}", params={"to": "plover"})
+    assert r.status_code == 422
+    assert r.headers["content-type"].startswith("application/json")
+    assert kind in _error(r)["message"]
+
+
+def test_export_filters(api_client):
+    everything = _jsonl(api_client.get("/api/export/statements", params={"to": "jsonl"}))
+    meeting_id = next(r["meeting_id"] for r in everything if r["meeting_id"] and r["format"] == "astana")
+    astana = api_client.get(f"/api/meetings/{meeting_id}").json()
+    one = _jsonl(api_client.get("/api/export/statements", params={"to": "jsonl", "meeting_id": astana["id"]}))
+    assert one and len(one) < len(everything)
+    assert {r["meeting_id"] for r in one} == {astana["id"]}
+    plover = _jsonl(api_client.get("/api/export/statements", params={"to": "plover", "meeting_id": astana["id"]}))
+    assert len(plover) == len(one) and {p["bayan"]["meeting_id"] for p in plover} == {astana["id"]}
+    meetings = _jsonl(api_client.get("/api/export/meetings", params={"to": "jsonl", "format": "astana"}))
+    assert meetings and {m["format"] for m in meetings} == {"astana"}
+    table = _parquet(api_client.get("/api/export/meetings", params={"to": "parquet", "meeting_id": astana["id"]}))
+    assert table.column("id").to_pylist() == [astana["id"]]
+    docs = {d["id"] for d in api_client.get(f"/api/meetings/{astana['id']}").json()["sources"]}
+    framing = _jsonl(api_client.get("/api/export/framing", params={"to": "jsonl", "meeting_id": astana["id"]}))
+    assert {f["document_id"] for f in framing} <= docs
+    nothing = api_client.get("/api/export/meetings", params={"to": "csv", "format": "no_such_format"})
+    assert nothing.status_code == 200 and nothing.text.splitlines()[0].startswith("id,")
+    assert api_client.get("/api/export/statements", params={"meeting_id": -1}).status_code == 422
+    assert api_client.get("/api/export/statements", params={"format": "x" * 65}).status_code == 422
+
+
+def test_export_csv_neutralises_formulas(api_client):
+    from bayan.web.api import _csv_pieces
+
+    text = "".join(_csv_pieces([{"id": 1, "text": "=HYPERLINK(\"x\")", "actors": ["SYR"], "ok": True}], "framing"))
+    assert "'=HYPERLINK" in text and '"[""SYR""]"' in text and "true" in text
+
+
+def test_openapi_documents_export_formats(api_client):
+    spec = api_client.get("/openapi.json").json()
+    op = spec["paths"]["/api/export/{kind}"]["get"]
+    to = next(p for p in op["parameters"] if p["name"] == "to")
+    assert set(to["schema"]["enum"]) == {"csv", "jsonl", "parquet", "plover"}
+    assert "application/vnd.apache.parquet" in op["responses"]["200"]["content"]

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
+from markupsafe import escape
 
 from bayan.web.app import create_app
 from bayan.web.views import segments, snippet_parts
@@ -84,7 +85,7 @@ def test_statement_links_to_highlighted_evidence(client, some):
     assert link in page
     doc = client.get(link.split("#")[0]).text
     marked = re.findall(r'<mark class="[^"]*active[^"]*"[^>]*>(.*?)</mark>', doc, re.S)
-    assert "".join(marked) == ev["text"].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    assert "".join(marked) == str(escape(ev["text"]))  # markupsafe: & < > " ' escaped, as Jinja does
     assert 'id="hl"' in doc
 
 
@@ -207,3 +208,62 @@ def test_ingest_without_token_only_from_loopback(empty_store):
         assert r.status_code == 403
         assert empty_store.counts()["documents"] == 0
         assert c.post("/ingest", data={"text": ARTICLE}, headers={"Origin": "http://testserver"}).status_code == 200
+
+
+# --------------------------------------------------------------------------- export links
+
+
+def _export_links(html: str) -> dict[str, set[str]]:
+    """href → data-format of every export link on a page (hrefs unescaped)."""
+    links: dict[str, set[str]] = {}
+    for href, fmt in re.findall(r'<a class="export-link" href="([^"]+)" download data-format="([a-z]+)"', html):
+        links.setdefault(href.replace("&amp;", "&"), set()).add(fmt)
+    return links
+
+
+@pytest.mark.parametrize("lang,label", [("ar", "تصدير"), ("en", "Export")])
+def test_export_control_on_timeline_meeting_and_positions(client, some, lang, label):
+    pages = {
+        "/": ("timeline-export", {"meetings", "statements", "follow_ups", "framing"}),
+        f"/meetings/{some['astana']}": ("meeting-export", {"meetings", "statements", "follow_ups", "framing"}),
+        "/positions": ("positions-export", {"statements"}),
+    }
+    for path, (control_id, kinds) in pages.items():
+        client.cookies.clear()
+        r = client.get(path, params={"lang": lang})
+        assert r.status_code == 200
+        html = r.text
+        assert f'id="{control_id}"' in html and f">{label}</summary>" in html, path
+        links = _export_links(html)
+        assert {h.split("?")[0].rsplit("/", 1)[1] for h in links} == kinds, path
+        fmts = {f for fs in links.values() for f in fs}
+        assert fmts == {"csv", "jsonl", "parquet", "plover"}, path
+        for href in links:
+            assert href.startswith("/api/export/")
+            if "to=plover" in href:
+                assert href.startswith("/api/export/statements?")
+            if path.startswith("/meetings/"):
+                assert f"meeting_id={some['astana']}" in href
+        assert not re.search(r"<style\b|\sstyle=|\son[a-z]+=", html)
+
+
+def test_export_links_download_and_follow_filters(client, some):
+    html = client.get("/positions", params={"format": "astana"}).text
+    links = _export_links(html)
+    assert links and all("format=astana" in h for h in links)
+    for href, fmts in _export_links(client.get(f"/meetings/{some['astana']}").text).items():
+        r = client.get(href)
+        assert r.status_code == 200, href
+        assert r.content, href
+        assert "attachment;" in r.headers["content-disposition"]
+        assert fmts
+
+
+def test_export_labels_in_both_languages():
+    from bayan.web.views import labels
+
+    ui = labels()["ui"]
+    for key in ("export", "export_csv", "export_jsonl", "export_parquet", "export_plover", "export_hint_format",
+                "export_hint_meeting", *(f"export_kind_{k}" for k in ("meetings", "statements", "follow_ups",
+                                                                      "framing"))):
+        assert ui[key]["ar"] and ui[key]["en"], key

@@ -14,16 +14,24 @@ import hmac
 import io
 import ipaddress
 import json
+import os
 import re
+import shutil
+import tempfile
 import threading
+from collections.abc import Iterable, Iterator
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from starlette.background import BackgroundTask
 
-from bayan.store.repository import Store
+from bayan.export import to_plover, write_rows
+from bayan.export.writers import KIND_COLUMNS, csv_cell, to_json
+from bayan.store.repository import Store, actor_names
 from bayan.web import queries
 
 router = APIRouter()
@@ -617,12 +625,77 @@ def get_search(
                           format=format, actor=actor, limit=limit)
 
 
+EXPORT_MEDIA = {
+    "csv": "text/csv; charset=utf-8",
+    "jsonl": "application/x-ndjson; charset=utf-8",
+    "plover": "application/x-ndjson; charset=utf-8",
+    "parquet": "application/vnd.apache.parquet",
+}
+EXPORT_SUFFIX = {"csv": "csv", "jsonl": "jsonl", "plover": "plover.jsonl", "parquet": "parquet"}
+_CHUNK_CHARS = 64 * 1024
+
+
+def export_filename(kind: str, to: str) -> str:
+    """``bayan-<kind>.<suffix>``: built from allow-listed names only, never from user text."""
+    return f"bayan-{kind}.{EXPORT_SUFFIX[to]}"
+
+
+def _chunked(pieces: Iterable[str]) -> Iterator[bytes]:
+    """Join small text pieces into ~64 KB UTF-8 chunks for a StreamingResponse."""
+    buf: list[str] = []
+    size = 0
+    for piece in pieces:
+        buf.append(piece)
+        size += len(piece)
+        if size >= _CHUNK_CHARS:
+            yield "".join(buf).encode("utf-8")
+            buf, size = [], 0
+    if buf:
+        yield "".join(buf).encode("utf-8")
+
+
+def _csv_pieces(rows: list[dict[str, Any]], kind: str) -> Iterator[str]:
+    """CSV lines in bayan.export's encoding (header from the first row, else the kind's
+    columns), with spreadsheet formulas neutralised for cells opened from a browser."""
+    columns = list(rows[0]) if rows else list(KIND_COLUMNS.get(kind, ()))
+    if not columns:
+        return
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=columns, restval="", extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: _csv_cell(csv_cell(v)) for k, v in row.items()})
+        yield buf.getvalue()
+        buf.seek(0)
+        buf.truncate()
+    yield buf.getvalue()
+
+
+def _jsonl_pieces(records: Iterable[dict[str, Any]]) -> Iterator[str]:
+    for record in records:
+        yield to_json(record) + "\n"
+
+
+def _parquet_response(rows: list[dict[str, Any]], kind: str) -> FileResponse:
+    """Write Parquet to a private temp directory, send it, then delete it (background task)."""
+    tmpdir = tempfile.mkdtemp(prefix="bayan-export-")
+    path = os.path.join(tmpdir, export_filename(kind, "parquet"))
+    try:
+        write_rows(rows, "parquet", path, kind=kind)
+    except BaseException:
+        shutil.rmtree(tmpdir, ignore_errors=True)
+        raise
+    return FileResponse(path, media_type=EXPORT_MEDIA["parquet"], filename=export_filename(kind, "parquet"),
+                        background=BackgroundTask(shutil.rmtree, tmpdir, ignore_errors=True))
+
+
 @router.get(
     "/export/{kind}",
     responses={
         **ERRORS,
-        200: {"content": {"text/csv": {}, "application/x-ndjson": {}},
-              "description": "CSV or JSON Lines, one record per row"},
+        200: {"content": {"text/csv": {}, "application/x-ndjson": {},
+                          "application/vnd.apache.parquet": {"schema": {"type": "string", "format": "binary"}}},
+              "description": "CSV, JSON Lines, Parquet or PLOVER JSON Lines; every record with its source and evidence"},
     },
     response_class=Response,
     tags=["export"],
@@ -631,26 +704,33 @@ def get_export(
     request: Request,
     kind: Annotated[str, Path(description="meetings, statements, follow_ups or framing",
                               json_schema_extra={"enum": [k.value for k in ExportKind]})],
-    to: Annotated[Literal["csv", "jsonl"], Query()] = "jsonl",
+    to: Annotated[Literal["csv", "jsonl", "parquet", "plover"], Query(
+        description="csv, jsonl, parquet, or plover (statements as PLOVER event records, JSON Lines)")] = "jsonl",
+    format: Annotated[str | None, Query(max_length=64, description="Only this meeting format")] = None,
+    meeting_id: Annotated[int | None, Query(ge=0, description="Only this meeting")] = None,
 ) -> Response:
-    """Download records as CSV or JSON Lines. ``kind`` is a fixed name, never a file path."""
+    """Download records as CSV, JSON Lines, Parquet or PLOVER (docs/export.md).
+
+    ``kind`` is a fixed name, never a file path; ``to=plover`` exports statements only.
+    """
     if kind not in queries.EXPORT_KINDS:
         raise _not_found("export kind")
-    rows = queries.export_rows(_store(request), kind) or []
-    if to == "jsonl":
-        body = "".join(json.dumps(r, ensure_ascii=False, default=str) + "\n" for r in rows)
-        media = "application/x-ndjson; charset=utf-8"
+    if to == "plover" and kind != "statements":
+        raise HTTPException(status_code=422,
+                            detail=f"to=plover exports statements (PLOVER events), not {kind}")
+    store = _store(request)
+    rows = queries.export_rows(store, kind, format=format, meeting_id=meeting_id) or []
+    if to == "parquet":
+        return _parquet_response(rows, kind)
+    if to == "plover":
+        meetings = {m["id"]: m for m in store.export_rows("meetings")}
+        pieces = _jsonl_pieces(to_plover(rows, meetings=meetings, names=actor_names()))
+    elif to == "jsonl":
+        pieces = _jsonl_pieces(rows)
     else:
-        buf = io.StringIO()
-        if rows:
-            writer = csv.DictWriter(buf, fieldnames=list(rows[0]), extrasaction="ignore")
-            writer.writeheader()
-            for r in rows:
-                writer.writerow({k: _csv_cell(v) for k, v in r.items()})
-        body = buf.getvalue()
-        media = "text/csv; charset=utf-8"
-    return Response(content=body.encode("utf-8"), media_type=media,
-                    headers={"Content-Disposition": f'attachment; filename="bayan-{kind}.{to}"'})
+        pieces = _csv_pieces(rows, kind)
+    return StreamingResponse(_chunked(pieces), media_type=EXPORT_MEDIA[to],
+                             headers={"Content-Disposition": f'attachment; filename="{export_filename(kind, to)}"'})
 
 
 @router.get("/stats", response_model=Counts, tags=["meta"])

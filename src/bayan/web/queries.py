@@ -24,6 +24,7 @@ from sqlalchemy import Text, cast, func, select, text
 from sqlalchemy.orm import Session
 
 from bayan.arabic.normalise import normalise
+from bayan.export.writers import KIND_COLUMNS
 from bayan.store.models import (
     ActorRow,
     DocumentRow,
@@ -800,17 +801,54 @@ def search(
     return {"query": q, "total": len(hits), "items": hits, "facets": {"outlet": dict(facets)}}
 
 
-def export_rows(store: Store, kind: str) -> list[dict[str, Any]] | None:
-    """Rows for one of :data:`EXPORT_KINDS`; ``None`` for anything else (never a path)."""
+def export_rows(
+    store: Store, kind: str, *, format: str | None = None, meeting_id: int | None = None
+) -> list[dict[str, Any]] | None:
+    """Rows for one of :data:`EXPORT_KINDS`; ``None`` for anything else (never a path).
+
+    ``format`` and ``meeting_id`` narrow the rows as the list endpoints do: a meeting by
+    its own id and format, a statement or follow-up by its meeting's, a framing marker
+    by the meetings its article reports.
+    """
     if kind not in EXPORT_KINDS:
         return None
     if kind == "follow_ups":
-        return [
-            {k: v for k, v in r.items() if k != "evidence"} | {
-                "text": r["evidence"]["text"], "start": r["evidence"]["start"], "end": r["evidence"]["end"]}
-            for r in list_followups(store)["items"]
-        ]
-    return store.export_rows(kind)
+        # the columns of Store.export_rows("follow_ups") (= `bayan export`), built read-only:
+        # Store.followups() refreshes statuses in a write transaction, a GET must not.
+        with _read_session(store) as s:
+            rounds = dict(s.execute(select(FollowUpRow.id, FollowUpRow.round)).all())
+        rows = []
+        for r in list_followups(store)["items"]:
+            ev, window, held = r["evidence"], r["to"] or r["from"], r["fulfilled_on"]
+            flat = r | {
+                "text": ev["text"], "start": ev["start"], "end": ev["end"], "round": rounds.get(r["id"]),
+                # held, but after the announced window (as Store.followups computes it)
+                "held_late": bool(r["fulfilled_by"] and held and window and held[: len(window)] > window),
+            }
+            rows.append({k: flat.get(k) for k in KIND_COLUMNS["follow_ups"]})
+    else:
+        rows = store.export_rows(kind)
+    if not format and meeting_id is None:
+        return rows
+    if kind == "framing":
+        keep = _meeting_documents(store, format=format, meeting_id=meeting_id)
+        return [r for r in rows if r.get("document_id") in keep]
+    id_key = "id" if kind == "meetings" else "meeting_id"
+    return [
+        r for r in rows
+        if (not format or r.get("format") == format) and (meeting_id is None or r.get(id_key) == meeting_id)
+    ]
+
+
+def _meeting_documents(store: Store, *, format: str | None, meeting_id: int | None) -> set[int]:
+    """Ids of the documents that report a meeting of ``format`` and/or the meeting ``meeting_id``."""
+    with _read_session(store) as s:
+        stmt = select(MeetingSourceRow.document_id).join(MeetingRow, MeetingRow.id == MeetingSourceRow.meeting_id)
+        if format:
+            stmt = stmt.where(MeetingRow.format == format)
+        if meeting_id is not None:
+            stmt = stmt.where(MeetingRow.id == meeting_id)
+        return set(s.scalars(stmt))
 
 
 # --------------------------------------------------------------------------- compare sources

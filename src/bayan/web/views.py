@@ -301,6 +301,28 @@ def _url(path: str, params: dict[str, Any]) -> str:
     return path + ("?" + urlencode(clean) if clean else "")
 
 
+EXPORT_FORMATS = ("csv", "jsonl", "parquet", "plover")
+
+
+def export_links(kinds: tuple[str, ...], **filters: Any) -> list[dict[str, Any]]:
+    """Download links to ``/api/export/{kind}`` in every format, one group per kind.
+
+    PLOVER is offered for statements only (the API refuses it for other kinds); filters
+    with no value are left out of the URL.
+    """
+    return [
+        {
+            "kind": kind,
+            "links": [
+                {"to": to, "label_key": f"export_{to}", "url": _url(f"/api/export/{kind}", {"to": to, **filters})}
+                for to in EXPORT_FORMATS
+                if to != "plover" or kind == "statements"
+            ],
+        }
+        for kind in kinds
+    ]
+
+
 def _render(request: Request, template: str, ctx: dict[str, Any], status: int = 200) -> HTMLResponse:
     lang = _lang(request)
     tx = Texts(lang)
@@ -427,6 +449,7 @@ def timeline_view(request: Request) -> HTMLResponse:
         "prev_url": _url("/", {**params, "offset": max(0, offset - PAGE_SIZE)}) if offset > 0 else None,
         "next_url": _url("/", {**params, "offset": offset + PAGE_SIZE})
         if offset + PAGE_SIZE < page["total"] else None,
+        "exports": export_links(("meetings", "statements", "follow_ups", "framing"), format=filters["format"]),
     })
 
 
@@ -454,7 +477,9 @@ def meeting_view(request: Request, meeting_id: int) -> HTMLResponse:
     # evidence of the meeting itself in each source, to link field values to
     doc_ev = {d["id"]: d.get("evidence") for d in m["sources"]}
     return _render(request, "meeting.html", {"m": m, "docs": docs, "doc_ev": doc_ev,
-                                             "field_keys": list(m["fields"]), "mmap": _meeting_map(store)})
+                                             "field_keys": list(m["fields"]), "mmap": _meeting_map(store),
+                                             "exports": export_links(("meetings", "statements", "follow_ups",
+                                                                      "framing"), meeting_id=m["id"])})
 
 
 @router.get("/meetings/{meeting_id}/compare", response_class=HTMLResponse, include_in_schema=False)
@@ -611,6 +636,7 @@ def positions_view(request: Request) -> HTMLResponse:
         "selected": selected,
         "meetings_by_id": by_id,
         "total": data["total"],
+        "exports": export_links(("statements",), format=fmt),
     })
 
 
