@@ -33,10 +33,11 @@ def extract_statements(an: Analysis, drafts: list[MeetingDraft], owners: Owners)
     people = [m for m in an.group("entity") if m.entry.kind == "person"]
     future_sentences = {an.sentence_index(f.start) for f in an.group("followup")}
     quote_spans = _quotes(an.text)
-    acts = _effective_cues(an, acts)
+    plan = _effective_cues(an, acts)
+    acts = [c for c, _, _ in plan]
     breaks = an.group("scope_breaks")
     last_actors: dict[int, list[str]] = {}
-    for i, cue in enumerate(acts):
+    for i, (cue, act, governor) in enumerate(plan):
         sent_i = an.sentence_index(cue.start)
         sent = an.sentences[sent_i]
         scope_end = sent.end
@@ -60,21 +61,20 @@ def extract_statements(an: Analysis, drafts: list[MeetingDraft], owners: Owners)
         chosen = [k for k, v in scored.items() if v >= MIN_TOPIC_SCORE]
         if not chosen:
             continue
-        if sent_i in future_sentences and cue.entry.key == "agree":
+        if sent_i in future_sentences and act == "agree":
             continue  # "اتفقوا على عقد القمة المقبلة" is a follow-up, not a position
         idx = owners.owner(an, cue.start)
         meeting = drafts[idx].meeting
-        holders, attribution, speaker = _holders(an, cue, sent.start, scope_end, joint, runs,
+        holders, attribution, speaker = _holders(an, governor, sent.start, scope_end, joint, runs,
                                                  people, meeting)
         if holders is None:
             holders = last_actors.get(sent_i - 1) or last_actors.get(sent_i) or _signatories(meeting)
         last_actors[sent_i] = holders
         if any(q[0] <= cue.start < q[1] for q in quote_spans) and attribution == "outlet":
             attribution = "statement"
-        act = cue.entry.key
-        if act == "affirm" and _negated(negations, cue, an):
+        if act == "affirm" and _negated(negations, governor, an):
             act = "reject"
-        ev = an.evidence(_clause_start(an, cue, sent.start), scope_end)
+        ev = an.evidence(_clause_start(an, governor, sent.start), scope_end)
         target = _target(an, actors, holders, cue.end, scope_end) if act in {"condemn", "reject"} else None
         for topic in sorted(chosen, key=lambda k: first_pos[k]):
             if any(s.act == act and s.topic == topic and s.actors == holders for s in meeting.statements):
@@ -86,22 +86,119 @@ def extract_statements(an: Analysis, drafts: list[MeetingDraft], owners: Owners)
             ))
 
 
-def _effective_cues(an: Analysis, acts: list[Match]) -> list[Match]:
-    """Drop weak cues that sit inside a strong cue's sentence after it.
+def _effective_cues(an: Analysis, acts: list[Match]) -> list[tuple[Match, str, Match]]:
+    """Which cues open a scope: (cue, act, governor whose subject holds the position).
 
-    "وشدد الوزراء على دعم سيادة سوريا": the position is the affirmation; "دعم" is
-    part of its content, not a second statement.
+    A weak cue inside a strong cue's sentence after it is part of its content:
+    "وشدد الوزراء على دعم سيادة سوريا" is an affirmation, "دعم" is not a second
+    statement. Two exceptions, both Arabic syntax rather than vocabulary:
+
+    * a demand heading an affirmed complement turns it into a call: "شدد على ضرورة
+      خروج القوات" (a weak ``call`` cue), "وشدد على … ، وعلى إنهاء وجود الجماعات،
+      ووقف التدخلات" (``content`` cues such as وقف/إنهاء, used only in coordinated
+      complements); so does "ضرورة" right after a speech verb ("مشيرا إلى ضرورة");
+    * a commitment noun that is the object of an affirmation ("أكدوا التزامهم
+      بسيادة سوريا") is what they affirmed.
+
+    After a strong cue governed by an affirmation ("مشددا على رفض التدخل … وعلى أن
+    …"), a coordinated "وعلى" resumes the governing verb.
     """
-    out: list[Match] = []
-    strong_in: dict[int, int] = {}
+    out: list[tuple[Match, str, Match]] = []
+    strong_in: dict[int, Match] = {}
+    actor_spans = [(a.start, a.end) for a in an.actors if a.via in {"name", "alias"}]
+    speech = an.group("speech_verbs")
+    text = an.text
     for cue in acts:
-        sent = an.sentence_index(cue.start)
-        if cue.entry.form == "weak" and sent in strong_in and strong_in[sent] < cue.start:
+        if _spurious(an, cue, actor_spans):
             continue
-        if cue.entry.form != "weak":
-            strong_in.setdefault(sent, cue.start)
-        out.append(cue)
+        sent = an.sentence_index(cue.start)
+        gov = strong_in.get(sent)
+        form = cue.entry.form
+        if form in {"weak", "content"} and gov is not None and gov.start < cue.start:
+            if cue.entry.key == "call" and (
+                    (gov.entry.key == "affirm" and _heads_complement(text, gov, cue))
+                    or (form == "weak" and _after_speech(text, speech, cue))):
+                out.append((cue, "call", gov))
+            continue
+        if form == "content":
+            continue
+        if (gov is not None and gov.entry.key == "affirm" and cue.entry.key == "commit"
+                and text[cue.start:cue.body_start] in {"", "و"} and _in_clause(text, gov, cue)
+                and (cue.entry.data or {}).get("cue", "").startswith(_COMMIT_NOUNS)):
+            continue  # "أكد الرؤساء التزامهم الثابت بـ": the affirmation's content
+        if gov is not None and gov.entry.key == "affirm" and form != "weak" and _object_of(text, gov, cue):
+            out.append((cue, cue.entry.key, cue))
+            nxt = _resumption(an, cue)
+            if nxt is not None:
+                out.append((nxt, gov.entry.key, gov))
+            continue
+        if form != "weak":
+            strong_in[sent] = cue  # the nearest strong cue governs what follows
+        out.append((cue, cue.entry.key, cue))
+    out.sort(key=lambda t: t[0].start)
     return out
+
+
+_LINKS = {"علي", "ان", "الي", "بان"}
+_COMMIT_NOUNS = ("التزام", "العزم", "عزم")
+_QUOTES = "\"'«»“”"
+
+
+def _object_of(text: str, gov: Match, cue: Match) -> bool:
+    """``cue`` is the first word of ``gov``'s complement ("شدد على رفض", "أكد العزم على")."""
+    between = [w.strip(_QUOTES) for w in text[gov.end:cue.start].split()]
+    between = [w for w in between if w]
+    return len(between) == 0 or (len(between) == 1 and between[0] in _LINKS)
+
+
+def _in_clause(text: str, gov: Match, cue: Match, max_words: int = 12) -> bool:
+    """``cue`` follows ``gov`` in the same clause: no comma, a few words (subject, "في البيان")."""
+    between = text[gov.end:cue.start]
+    return not any(c in between for c in "،,;:") and len(between.split()) <= max_words
+
+
+def _heads_complement(text: str, gov: Match, cue: Match) -> bool:
+    """"ضرورة" opening the complement of ``gov``, or a demand heading a coordinated complement."""
+    if _object_of(text, gov, cue):
+        return cue.entry.form == "weak"
+    before = text[max(gov.end, cue.start - 12):cue.start].rstrip()
+    if before.endswith(("، وعلي", ", وعلي", "، علي", "وعلي")):
+        return True
+    return cue.prefix > 0 and text[cue.start] == "و" and before.endswith(("،", ","))
+
+
+def _after_speech(text: str, speech: list[Match], cue: Match) -> bool:
+    """A demand reported by a new speech verb: "… مشيرا إلى ضرورة ضمان وصول المساعدات"."""
+    for v in speech:
+        if v.end <= cue.start and cue.start - v.end <= 8:
+            between = [w for w in text[v.end:cue.start].split() if w.strip(_QUOTES)]
+            return not between or (len(between) == 1 and between[0] in _LINKS)
+    return False
+
+
+def _resumption(an: Analysis, cue: Match) -> Match | None:
+    """A coordinated "وعلى" later in the sentence, resuming the governing verb."""
+    sent = an.sentences[an.sentence_index(cue.start)]
+    pos = an.text.find(" وعلي ", cue.end, sent.end)
+    if pos == -1:
+        return None
+    return Match(pos + 1, pos + 5, cue.entry, 0)
+
+
+def _spurious(an: Analysis, cue: Match, actor_spans: list[tuple[int, int]]) -> bool:
+    """Cue forms that are really other words.
+
+    A two-letter verb with a preposition is another word (ب + حث = بحث "discussed");
+    a weak noun after ب is adverbial ("بدعم روسي" = with Russian support); a cue
+    inside a named actor is part of the name ("قوات الدعم السريع").
+    """
+    body_len = cue.end - cue.body_start
+    clitics = an.text[cue.start:cue.body_start]
+    if body_len <= 2 and any(c in clitics for c in "بكل"):
+        return True
+    if cue.entry.form == "weak" and "ب" in clitics:
+        return True
+    return any(s < cue.end and cue.start < e for s, e in actor_spans)
 
 
 def _weight(m: Match) -> int:
