@@ -163,6 +163,9 @@ def _clitic_variants(form: str) -> list[tuple[str, int]]:
         variants = [(p + form, len(p)) for p in _PREFIXES_DEF]
         # ل + ال contracts to لل: للأمم, وللأمم, فللأمم.
         variants += [(p + "لل" + form[2:], len(p) + 1) for p in ("", "و", "ف")]
+        if form[2:3] == "ل":
+            # a stem that starts with ل keeps two lams in all: ل + اللجنة → للجنة
+            variants += [(p + "ل" + form[2:], len(p) + 1) for p in ("", "و", "ف")]
         return variants
     return [(p + form, len(p)) for p in _PREFIXES_BARE]
 

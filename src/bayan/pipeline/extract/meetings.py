@@ -88,9 +88,11 @@ def find_meetings(an: Analysis) -> list[MeetingDraft]:
             _fill(draft.meeting, m, an)
             continue
         draft = _build(an, [m], primary=False)
-        # A referred meeting with nothing but a noun is not worth a record.
-        if any((draft.meeting.format, draft.meeting.city, draft.meeting.start_date,
-                draft.meeting.level)):
+        # A referred meeting with nothing but a noun is not worth a record; nor is a
+        # track named in passing ("دعمهم للجنة الدستورية") with no meeting noun, date or round.
+        named_only = not m.noun and not draft.meeting.start_date and draft.meeting.round is None
+        if not named_only and any((draft.meeting.format, draft.meeting.city, draft.meeting.start_date,
+                                   draft.meeting.level)):
             drafts.append(draft)
     if primary is None and drafts:
         drafts[0].meeting.primary = True
