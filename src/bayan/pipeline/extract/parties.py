@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bayan.arabic.matcher import Match
+from bayan.arabic.normalise import normalise
 from bayan.models import Participant, Person
 from bayan.pipeline.extract.analysis import ActorMention, Analysis
 from bayan.pipeline.extract.meetings import MeetingDraft
@@ -21,6 +22,22 @@ ROLE_PRECEDENCE = ("observer", "host", "guarantor", "member", "organisation", "p
 # Folded stems of verbs of hosting (the place is the host, not an invitation).
 HOSTING_VERB_STEMS = ("استضاف", "تستضيف", "يستضيف", "احتضن", "تحتضن")
 LOCATIVE_WORDS = frozenset({"في", "من", "الى", "الي", "عبر", "داخل", "حول"})
+# Heads of a genitive that make the actor the topic, not a party ("بسيادة سوريا",
+# "حول ليبيا", "المدعوم من النظام التركي").
+TOPIC_HEADS = frozenset(normalise(w) for w in (
+    "حول", "بشأن", "إزاء", "تجاه", "سيادة", "بسيادة", "لسيادة", "وحدة", "استقلال", "أراضي",
+    "المدعوم", "المدعومة", "المدعومين"))
+# Nouns of talks before "بين": "المفاوضات غير المباشرة بين لبنان وإسرائيل" names the parties;
+# "التوتر بين يريفان وباكو" does not.
+TALKS_NOUNS = frozenset(normalise(w) for w in (
+    "محادثات", "مباحثات", "مفاوضات", "مشاورات", "اجتماع", "لقاء", "قمة", "حوار",
+    "المحادثات", "المباحثات", "المفاوضات", "المشاورات", "الاجتماع", "اللقاء", "القمة",
+    "الحوار", "اتفاق", "الاتفاق"))
+# Organisations whose membership is too large for "الدول الأعضاء" to mean all attended.
+COLLECTIVE_MAX = 8
+# Connectives that continue a list of parties ("..., إضافة إلى الأمم المتحدة").
+LIST_CONTINUERS = frozenset(normalise(w) for w in (
+    "إضافة إلى", "بالإضافة إلى", "فضلا عن", "إلى جانب"))
 
 
 @dataclass
@@ -58,6 +75,8 @@ def valid_actors(an: Analysis) -> list[ActorMention]:
         prev_word = prev[-1] if prev else ""
         if prev_word in lex.words.get("capital_nouns", frozenset()):
             continue  # "عاصمة كازاخستان", "العاصمة الأردنية": the place, not a party
+        if prev_word in TOPIC_HEADS:
+            continue
         if a.via == "demonym":
             after_title = any(0 <= a.start - t.end <= 2 for t in titles)
             chained = bool(out) and out[-1].via == "demonym" and 0 <= a.start - out[-1].end <= 2
@@ -93,7 +112,19 @@ def groups(an: Analysis, actors: list[ActorMention]) -> list[list[ActorMention]]
 
 def _is_coordination(gap: str) -> bool:
     stripped = gap.replace(",", " ").replace("،", " ").replace('"', " ").strip()
+    connective = normalise(stripped.removeprefix("و").strip())
+    if connective in LIST_CONTINUERS:
+        return True
     return stripped in {"", "و", "او", "ثم"} and len(gap) <= 6
+
+
+def _between(an: Analysis, pos: int) -> str | None:
+    """"talks" when the run follows "بين" after a noun of talks, "other" after
+    "بين" elsewhere, None without "بين"."""
+    words = an.words_before(pos, 4)
+    if not words or words[-1] != "بين":
+        return None
+    return "talks" if any(w in TALKS_NOUNS for w in words[:-1]) else "other"
 
 
 def _cue_near(an: Analysis, matches: list[Match], lo: int, hi: int) -> Match | None:
@@ -118,7 +149,7 @@ def assign(an: Analysis, drafts: list[MeetingDraft], owners: Owners) -> None:
 
     def add(idx: int, mention: ActorMention, role: str) -> None:
         row = an.lex.actors.get(mention.actor, {})
-        if row.get("type") == "organisation" and role != "host":
+        if row.get("type") == "organisation":
             role = "organisation"
         current = roles[idx].get(mention.actor)
         if current is None or ROLE_PRECEDENCE.index(role) < ROLE_PRECEDENCE.index(current[0]):
@@ -140,10 +171,16 @@ def assign(an: Analysis, drafts: list[MeetingDraft], owners: Owners) -> None:
         verb_before = any(0 <= first.start - c.end <= 2 for c in act_cues)
         verb_after = any(0 <= c.start - last.end <= 2 for c in act_cues) and len(run) >= 2
         host_before = any(0 <= first.start - h.end <= 12 for h in host_verbs)
-        if role_after and role_after.entry.key == "observer":
-            role = "observer"
-        elif host_before:
+        between = _between(an, first.start)
+        if between == "other":
+            continue  # "التوتر بين يريفان وباكو": named, not meeting
+        country = drafts[idx].meeting.country
+        if role_after and role_after.entry.key in {"observer", "guarantor"}:
+            role = role_after.entry.key
+        elif host_before and (not country or any(a.actor == country for a in run)):
             role = "host"
+        elif host_before or between == "talks":
+            role = "participant"
         elif role_before:
             role = role_before.entry.key
         elif level_before or delegation_before or verb_after or (verb_before and len(run) >= 2):
@@ -207,6 +244,8 @@ def _format_members(an: Analysis, draft: MeetingDraft, roles: dict) -> None:
             roles[actor] = (role, roles[actor][1])
     collective = {c.entry.key for c in an.group("role")
                   if any(c.start >= m.start - 200 for m in draft.mentions)}
+    if len(members) > COLLECTIVE_MAX:
+        collective = set()
     for actor, role in members.items():
         if role in collective and role in {"guarantor", "member"} and actor not in roles:
             roles[actor] = (role, None)
