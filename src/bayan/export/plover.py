@@ -68,26 +68,15 @@ class PloverMapping:
 @lru_cache(maxsize=4)
 def load_mapping(path: Path = MAPPING_PATH) -> dict[str, PloverMapping]:
     """act → :class:`PloverMapping` from the TSV (``#`` comments, then a header row)."""
+    from bayan.lang.ar import read_tsv
+
     mapping: dict[str, PloverMapping] = {}
-    header: list[str] | None = None
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        cols = line.split("\t")
-        if header is None:
-            header = cols
-            continue
-        row = dict(zip(header, cols, strict=False))
-        act = (row.get("act") or "").strip()
-        event = (row.get("plover_event") or "").strip()
+    for row in read_tsv(path.name, path.parent):
+        act, event = row.get("act", ""), row.get("plover_event", "")
         if not act or not event:
-            raise ValueError(f"{path}: a row needs an act and a plover_event: {line!r}")
-        mapping[act] = PloverMapping(
-            act=act,
-            event=event,
-            mode=(row.get("plover_mode") or "").strip() or None,
-            note=(row.get("note") or "").strip(),
-        )
+            raise ValueError(f"{path}: a row needs an act and a plover_event: {row!r}")
+        mapping[act] = PloverMapping(act=act, event=event, mode=row.get("plover_mode") or None,
+                                     note=row.get("note", ""))
     return mapping
 
 

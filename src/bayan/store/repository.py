@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, and_, delete, func, or_, select, text
@@ -273,32 +272,20 @@ def formats_overlap(a: str | None, b: str | None) -> bool:
     return bool(a and b) and (a == b or b in format_overlaps().get(a or "", frozenset()))
 
 
-_ACTOR_NAMES: dict[str, tuple[str | None, str | None, str | None]] | None = None
-
-
+@lru_cache(maxsize=1)
 def actor_names() -> dict[str, tuple[str | None, str | None, str | None]]:
     """key → (name_en, name_ar, type) from the packaged actor gazetteer (best effort)."""
-    global _ACTOR_NAMES
-    if _ACTOR_NAMES is None:
-        names: dict[str, tuple[str | None, str | None, str | None]] = {}
-        path = Path(__file__).resolve().parent.parent / "lang" / "ar" / "actors.tsv"
-        try:
-            lines = path.read_text(encoding="utf-8").splitlines()
-        except OSError:
-            lines = []
-        header: list[str] | None = None
-        for line in lines:
-            if not line.strip() or line.startswith("#"):
-                continue
-            cols = line.split("\t")
-            if header is None:
-                header = cols
-                continue
-            row = dict(zip(header, cols, strict=False))
-            if row.get("key"):
-                names[row["key"]] = (row.get("name_en") or None, row.get("name_ar") or None, row.get("type") or None)
-        _ACTOR_NAMES = names
-    return _ACTOR_NAMES
+    from bayan.lang.ar import tsv
+
+    try:
+        rows = tsv("actors.tsv")
+    except OSError:
+        return {}
+    return {
+        row["key"]: (row.get("name_en") or None, row.get("name_ar") or None, row.get("type") or None)
+        for row in rows
+        if row.get("key")
+    }
 
 
 # --------------------------------------------------------------------------- store
@@ -1114,34 +1101,7 @@ class Store:
                 doc = s.get(DocumentRow, fu.document_id)
                 parent = meetings.get(fu.meeting_id) if fu.meeting_id else None
                 ful = meetings.get(fu.fulfilled_by) if fu.fulfilled_by else None
-                out.append(
-                    {
-                        "id": fu.id,
-                        "meeting_id": fu.meeting_id,
-                        "announced_at": _meeting_label(parent),
-                        "document_id": fu.document_id,
-                        "source": doc.source if doc else None,
-                        "url": doc.url if doc else None,
-                        "kind": fu.kind,
-                        "format": fu.format or (parent.format if parent else None),
-                        "place": fu.place,
-                        "from": fu.date_from,
-                        "to": fu.date_to,
-                        "text": fu.text,
-                        "start": fu.start,
-                        "end": fu.end,
-                        "status": fu.status,
-                        "fulfilled_by": fu.fulfilled_by,
-                        "fulfilled_by_label": _meeting_label(ful),
-                        "fulfilled_on": ful.start_date if ful else None,
-                        "round": fu.round,
-                        # held, but after the announced window ("February or March" → July)
-                        "held_late": bool(
-                            ful and ful.start_date and (fu.date_to or fu.date_from)
-                            and ful.start_date[: len(fu.date_to or fu.date_from)] > (fu.date_to or fu.date_from)
-                        ),
-                    }
-                )
+                out.append(followup_record(fu, parent, ful, doc))
             return out
 
     def positions(self, format: str | None = None, topic: str | None = None) -> list[dict[str, Any]]:
@@ -1355,7 +1315,37 @@ def _rebuild(d: DocumentRow) -> Document:
     )
 
 
-def _meeting_label(m: MeetingRow | None) -> str | None:
+def followup_record(fu: FollowUpRow, parent: Any, ful: Any, doc: Any) -> dict[str, Any]:
+    """One announced follow-up as the store reports it (the CLI, exports and the API share it)."""
+    window_end = fu.date_to or fu.date_from
+    return {
+        "id": fu.id,
+        "meeting_id": fu.meeting_id,
+        "announced_at": meeting_label(parent),
+        "document_id": fu.document_id,
+        "source": doc.source if doc else None,
+        "url": doc.url if doc else None,
+        "kind": fu.kind,
+        "format": fu.format or (parent.format if parent else None),
+        "place": fu.place,
+        "from": fu.date_from,
+        "to": fu.date_to,
+        "text": fu.text,
+        "start": fu.start,
+        "end": fu.end,
+        "status": fu.status,
+        "fulfilled_by": fu.fulfilled_by,
+        "fulfilled_by_label": meeting_label(ful),
+        "fulfilled_on": ful.start_date if ful else None,
+        "round": fu.round,
+        # held, but after the announced window ("February or March" → July)
+        "held_late": bool(ful and ful.start_date and window_end
+                          and ful.start_date[: len(window_end)] > window_end),
+    }
+
+
+def meeting_label(m: Any) -> str | None:
+    """Short human label, e.g. ``astana round 19 Astana 2022-11-22``."""
     if m is None:
         return None
     parts = [m.format or "meeting"]

@@ -36,7 +36,13 @@ from bayan.store.models import (
     ParticipantRow,
     StatementRow,
 )
-from bayan.store.repository import MEETING_FIELDS, Store, actor_names
+from bayan.store.repository import (
+    MEETING_FIELDS,
+    Store,
+    actor_names,
+    followup_record,
+    meeting_label,
+)
 
 MAX_LIMIT = 500
 _SAFE_KEY = re.compile(r"[A-Za-z0-9_.-]{1,64}")
@@ -74,20 +80,6 @@ def _date_le(value: str | None, bound: str) -> bool:
     return value[:n] <= bound[:n]
 
 
-def _meeting_label(m: MeetingRow | None) -> str | None:
-    """Short human label, e.g. ``astana round 19 Astana 2022-11-22``."""
-    if m is None:
-        return None
-    parts = [m.format or "meeting"]
-    if m.round is not None:
-        parts.append(f"round {m.round}")
-    if m.city:
-        parts.append(m.city)
-    if m.start_date:
-        parts.append(m.start_date)
-    return " ".join(parts)
-
-
 def _doc_ref(d: DocumentRow) -> dict[str, Any]:
     return {
         "id": d.id,
@@ -116,7 +108,7 @@ def _meeting_summary(m: Any, n_sources: int, fields: dict[str, Any] | None = Non
     fields = m.fields if fields is None else fields
     return {
         "id": m.id,
-        "label": _meeting_label(m),
+        "label": meeting_label(m),
         "format": m.format,
         "round": m.round,
         "city": m.city,
@@ -289,25 +281,13 @@ def _followup_dict(fu: FollowUpRow, meetings: dict[int, Any], docs: dict[int, An
     parent = meetings.get(fu.meeting_id) if fu.meeting_id else None
     ful = meetings.get(fu.fulfilled_by) if fu.fulfilled_by else None
     d = docs.get(fu.document_id)
-    return {
-        "id": fu.id,
-        "meeting_id": fu.meeting_id,
-        "announced_at": _meeting_label(parent),
-        "document_id": fu.document_id,
-        "outlet": d.outlet if d else None,
-        "source": d.source if d else None,
-        "url": d.url if d else None,
-        "kind": fu.kind,
-        "format": fu.format or (parent.format if parent else None),
-        "place": fu.place,
-        "from": fu.date_from,
-        "to": fu.date_to,
-        "status": fu.status,
-        "fulfilled_by": fu.fulfilled_by,
-        "fulfilled_by_label": _meeting_label(ful),
-        "fulfilled_on": ful.start_date if ful else None,
-        "evidence": {"document_id": fu.document_id, "text": fu.text, "start": fu.start, "end": fu.end},
-    }
+    rec = followup_record(fu, parent, ful, d)
+    rec["outlet"] = d.outlet if d else None
+    for key in ("round", "held_late"):
+        rec.pop(key)
+    rec["evidence"] = {"document_id": fu.document_id, "text": rec.pop("text"),
+                       "start": rec.pop("start"), "end": rec.pop("end")}
+    return rec
 
 
 # --------------------------------------------------------------------------- meetings
@@ -633,7 +613,7 @@ def document_detail(store: Store, doc_id: int) -> dict[str, Any] | None:
             if m is None:
                 continue
             linked.append({**_meeting_summary(m, len(counts.get(m.id, []))), "primary": bool(src.primary)})
-            span(src.start, src.end, "meeting", _meeting_label(m), src.text, m.id, m.id)
+            span(src.start, src.end, "meeting", meeting_label(m), src.text, m.id, m.id)
         people_of = _people_by_meeting(s, [doc_id])
         for src in msrcs:
             for p in _people_at(people_of, doc_id, src.local_index):
@@ -708,7 +688,7 @@ def list_statements(
                 {
                     "id": st.id,
                     "meeting_id": st.meeting_id,
-                    "meeting_label": _meeting_label(m),
+                    "meeting_label": meeting_label(m),
                     "format": m.format if m else None,
                     "round": m.round if m else None,
                     "meeting_date": m.start_date if m else None,

@@ -92,21 +92,14 @@ def format_names() -> dict[str, dict[str, str]]:
 @lru_cache(maxsize=1)
 def city_names() -> dict[str, str]:
     """canonical English city name → Arabic name, from the city gazetteer."""
-    path = HERE.parent / "lang" / "ar" / "cities.tsv"
+    from bayan.lang.ar import tsv
+
     out: dict[str, str] = {}
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        rows = tsv("cities.tsv")
     except OSError:
         return out
-    header: list[str] | None = None
-    for line in lines:
-        if not line.strip() or line.startswith("#"):
-            continue
-        cols = line.split("\t")
-        if header is None:
-            header = cols
-            continue
-        row = dict(zip(header, cols, strict=False))
+    for row in rows:
         if row.get("name_en") and row.get("name_ar"):
             out.setdefault(row["name_en"], row["name_ar"])
     return out
