@@ -45,14 +45,16 @@ def ingest(
     chunk: Annotated[int, typer.Option(
         "--chunk", min=1, help="Articles per Dask task (with --workers or --cluster).",
         rich_help_panel="Dask (docs/scale.md)")] = 64,
+    batch: Annotated[int, typer.Option(
+        "--batch", min=1, help="Documents per database transaction (a crash loses at most one batch; "
+        "ingesting again resumes).")] = 100,
 ) -> None:
     """Extract articles and store them, their facts and merged meetings (idempotent).
 
     With --workers or --cluster, extraction runs on Dask workers; this process stays
     the one writer and stores the results in input order, so the database is the same.
     """
-    from bayan.core import process
-    from bayan.pipeline.ingest import InputError, iter_inputs
+    from bayan.pipeline.ingest import iter_inputs
 
     if workers is not None and cluster is not None:
         err.print("[red]error[/red] give --workers or --cluster, not both")
@@ -67,7 +69,8 @@ def ingest(
             with dask_client(workers, cluster) as client, \
                     _progress(progress and sys.stderr.isatty()) as bar:
                 task = bar.add_task("ingesting", total=None)
-                for _item, status, error in ingest_stream(iter_inputs(paths), store, client, chunk=chunk):
+                for _item, status, error in ingest_stream(iter_inputs(paths), store, client, chunk=chunk,
+                                                          batch=batch):
                     tally["read"] += 1
                     bar.advance(task)
                     tally[status] += 1
@@ -79,23 +82,16 @@ def ingest(
                       highlight=False, soft_wrap=True)
             raise typer.Exit(1) from None
     else:
+        from bayan.pipeline.load import extract_local, store_stream
+
         with _progress(progress and sys.stderr.isatty()) as bar:
             task = bar.add_task("ingesting", total=None)
-            for item in iter_inputs(paths):
+            for _item, status, error in store_stream(extract_local(iter_inputs(paths)), store, batch=batch):
                 tally["read"] += 1
                 bar.advance(task)
-                if isinstance(item, InputError):
-                    tally["failed"] += 1
-                    failures.append(str(item))
-                    continue
-                try:
-                    doc = process(item)
-                    _, status = store.add_document(doc, raw_text=item.text, html=item.html)
-                except Exception as exc:  # noqa: BLE001 - one bad article must not stop a batch
-                    tally["failed"] += 1
-                    failures.append(f"{item.source}: {type(exc).__name__}: {exc}")
-                    continue
                 tally[status] += 1
+                if error is not None:
+                    failures.append(error)
     for line in failures:
         err.print(f"[red]error[/red] {line}", highlight=False, soft_wrap=True)
     out.print(", ".join(f"{k.replace('_', '-')}: {v}" for k, v in tally.items()))

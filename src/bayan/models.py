@@ -5,8 +5,28 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _plain(obj: Any) -> Any:
+    """``dataclasses.asdict`` without its deep copies: the leaves here are str, int,
+    bool and None, and ``asdict`` (deepcopy per leaf) was ~1.4 ms of every stored article."""
+    cls = type(obj)
+    if cls in (str, int, bool, float) or obj is None:
+        return obj
+    names = _FIELD_NAMES.get(cls)
+    if names is None and hasattr(cls, "__dataclass_fields__"):
+        names = _FIELD_NAMES.setdefault(cls, tuple(f.name for f in fields(obj)))
+    if names is not None:
+        return {n: _plain(getattr(obj, n)) for n in names}
+    if cls is list or cls is tuple:
+        return cls(_plain(v) for v in obj)
+    if cls is dict:
+        return {_plain(k): _plain(v) for k, v in obj.items()}
+    return obj
 
 
 @dataclass
@@ -99,7 +119,7 @@ class Meeting:
     inferred_from: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = _plain(self)
         data["follow_ups"] = [f.to_dict() for f in self.follow_ups]
         return data
 
@@ -145,7 +165,7 @@ class Document:
             "language": self.language,
             "content_hash": self.content_hash,
             "meetings": [m.to_dict() for m in self.meetings],
-            "framing": [asdict(f) for f in self.framing],
+            "framing": [_plain(f) for f in self.framing],
             "warnings": list(self.warnings),
         }
         if include_body:

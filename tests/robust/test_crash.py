@@ -64,7 +64,10 @@ def _is_utf8(data: bytes) -> bool:
 
 
 def _ingest_cmd(inputs: Path, db: Path) -> list[str]:
-    return [sys.executable, "-c", CLI, "ingest", str(inputs), "--db", f"sqlite:///{db}", "--no-progress"]
+    # small batches, so the kill lands between commits and inside one (ingest commits
+    # --batch documents per transaction)
+    return [sys.executable, "-c", CLI, "ingest", str(inputs), "--db", f"sqlite:///{db}", "--no-progress",
+            "--batch", "3"]
 
 
 def _doc_count(db: Path) -> int:

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 from distributed.diagnostics.plugin import WorkerPlugin
 
 from bayan.pipeline.ingest import InputError, RawInput
+from bayan.pipeline.load import BATCH, ExtractionFailure, store_stream
 
 if TYPE_CHECKING:
     from distributed import Client, Future
@@ -47,30 +48,6 @@ if TYPE_CHECKING:
 
 CHUNK = 64
 """Articles per Dask task: large enough to amortise scheduling, small enough to balance."""
-BATCH = 100
-"""Documents per database transaction on the writer."""
-
-
-class ExtractionFailure(Exception):  # noqa: N818 - it is a result, reported like any exception
-    """An extraction that raised on a worker, carried back as a picklable value.
-
-    ``str(failure)`` reads like the original (``"ValueError: message"``), so the
-    failure line printed by ``bayan ingest`` is the same as in a single-process run.
-    """
-
-    def __init__(self, type_name: str, message: str):
-        super().__init__(type_name, message)
-        self.type_name = type_name
-        self.message = message
-
-    @classmethod
-    def of(cls, exc: BaseException) -> ExtractionFailure:
-        if isinstance(exc, ExtractionFailure):
-            return exc
-        return cls(type(exc).__name__, str(exc))
-
-    def __str__(self) -> str:
-        return f"{self.type_name}: {self.message}"
 
 
 class CodeMismatch(RuntimeError):
@@ -339,35 +316,4 @@ def ingest_stream(
     transaction; if a batch fails, it is rolled back and written again one document at a
     time so only the failing article is lost, as in a single-process run.
     """
-    pending: list[tuple[Any, Any]] = []
-
-    def flush() -> Iterator[tuple[Any, str, str | None]]:
-        docs = [(it, res) for it, res in pending if isinstance(it, RawInput)
-                and not isinstance(res, BaseException)]
-        outcomes: dict[int, tuple[str, str | None]] = {}
-        try:
-            stored = store.add_documents([(d, it.text, it.html) for it, d in docs], batch_size=len(docs) or 1)
-            for (it, _), (_, status) in zip(docs, stored, strict=True):
-                outcomes[id(it)] = (status, None)
-        except Exception:  # noqa: BLE001 - redo one by one to find the bad article
-            for it, d in docs:
-                try:
-                    _, status = store.add_document(d, raw_text=it.text, html=it.html)
-                    outcomes[id(it)] = (status, None)
-                except Exception as exc:  # noqa: BLE001 - one bad article must not stop a batch
-                    outcomes[id(it)] = ("failed", f"{it.source}: {type(exc).__name__}: {exc}")
-        for it, res in pending:
-            if isinstance(it, InputError):
-                yield it, "failed", str(it)
-            elif isinstance(res, BaseException):
-                yield it, "failed", f"{it.source}: {res}"
-            else:
-                status, error = outcomes[id(it)]
-                yield it, status, error
-        pending.clear()
-
-    for item, result in extract_stream(items, client, chunk=chunk, in_flight=in_flight):
-        pending.append((item, result))
-        if len(pending) >= batch:
-            yield from flush()
-    yield from flush()
+    yield from store_stream(extract_stream(items, client, chunk=chunk, in_flight=in_flight), store, batch=batch)

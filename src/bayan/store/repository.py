@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Engine, and_, delete, func, or_, select, text
+from sqlalchemy import Engine, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from bayan.arabic.normalise import normalise
@@ -133,6 +133,15 @@ def _shingles(norm: str) -> list[str]:
     return [" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)]
 
 
+@lru_cache(maxsize=1)
+def _permutations():  # noqa: ANN202 - numpy array
+    """The seed-1 permutations, drawn once: datasketch redraws them for every MinHash
+    (128 RandomState draws, ~1 ms per document), always to the same values."""
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, seed=1).permutations
+
+
 def minhash_of(norm: str):  # noqa: ANN201 - datasketch.MinHash
     """MinHash over word 5-shingles of normalised text; None when there are no words."""
     from datasketch import MinHash
@@ -140,7 +149,7 @@ def minhash_of(norm: str):  # noqa: ANN201 - datasketch.MinHash
     shingles = _shingles(norm[:MINHASH_MAX_CHARS])
     if not shingles:
         return None
-    mh = MinHash(num_perm=NUM_PERM, seed=1)
+    mh = MinHash(num_perm=NUM_PERM, seed=1, permutations=_permutations())
     mh.update_batch([sh.encode("utf-8") for sh in set(shingles)])  # same values as update(), vectorised
     return mh
 
@@ -367,32 +376,27 @@ class Store:
         import numpy as np
 
         sig = _sig_bytes(mh)
-        bands = band_hashes(sig)
-        cond = or_(*(and_(MinhashBandRow.band == b, MinhashBandRow.hash == h) for b, h in bands))
-        cands = list(
-            s.scalars(
-                select(MinhashBandRow.document_id)
-                .where(cond)
-                .group_by(MinhashBandRow.document_id)
-                .order_by(func.count().desc(), MinhashBandRow.document_id)
-                .limit(LSH_MAX_CANDIDATES)
-            )
-        )
+        conn = s.connection()
+        params: dict[str, Any] = {"lim": LSH_MAX_CANDIDATES}
+        for b, h in band_hashes(sig):
+            params[f"b{b}"], params[f"h{b}"] = b, h
+        cands = list(conn.execute(_SQL_BAND_CANDIDATES, params).scalars())
         if not cands:
             return None
         mine = np.frombuffer(sig, dtype="<u8")
         best: tuple[int, float] | None = None
-        for doc_id, other in s.execute(
-            select(DocumentRow.id, DocumentRow.minhash).where(
-                DocumentRow.id.in_(cands), DocumentRow.duplicate_of.is_(None)
-            )
-        ):
+        for doc_id, other in conn.execute(_SQL_ORIGINAL_SIGNATURES, {"ids": cands}):
             j = float(np.mean(mine == np.frombuffer(bytes(other), dtype="<u8")))
             if j >= NEAR_DUP_THRESHOLD and (best is None or j > best[1] or (j == best[1] and doc_id < best[0])):
                 best = (doc_id, j)
         return best
 
     # ---- ingestion
+    #
+    # The write path uses SQLAlchemy Core statements built once (module level) instead
+    # of ORM objects: per article it inserts ~50 rows and runs ~10 lookups, and ORM
+    # unit-of-work bookkeeping and expression building were 90% of ingest time
+    # (bench/RESULTS.md, "Ingest"). Rows, ids and order are the same as before.
 
     def add_document(
         self,
@@ -435,10 +439,11 @@ class Store:
     def _add(
         self, s: Session, doc: Document, raw_text: str | None, html: str | None, version: str
     ) -> tuple[int, str]:
+        conn = s.connection()
         raw = raw_text if raw_text is not None else (doc.raw_text or "")
         html = html if html is not None else doc.html
         chash = content_hash_of(doc, raw)
-        existing = s.scalar(select(DocumentRow.id).where(DocumentRow.content_hash == chash))
+        existing = conn.execute(_SQL_BY_HASH, {"h": chash}).scalar()
         if existing is not None:
             return existing, "duplicate"
 
@@ -446,63 +451,69 @@ class Store:
         body_norm = normalise(body)
         mh = minhash_of(body_norm)
         near = self._find_near(s, mh) if mh is not None else None
-
-        row = DocumentRow(
-            source=doc.source,
-            url=doc.url,
-            outlet=doc.outlet,
-            title=doc.title,
-            published=doc.published,
-            published_time=doc.published_time,
-            language=doc.language or "ar",
-            content_hash=chash,
-            raw_text=raw,
-            html=html,
-            body=body,
-            body_norm=body_norm,
-            title_norm=normalise(doc.title or ""),
-            minhash=_sig_bytes(mh) if mh is not None else None,
-            duplicate_of=near[0] if near else None,
-            similarity=round(near[1], 4) if near else None,
-        )
-        s.add(row)
-        s.flush()
+        sig = _sig_bytes(mh) if mh is not None else None
+        title_norm = normalise(doc.title or "")
+        doc_id = conn.execute(
+            _INSERT_DOCUMENT,
+            {
+                "source": doc.source,
+                "url": doc.url,
+                "outlet": doc.outlet,
+                "title": doc.title,
+                "published": doc.published,
+                "published_time": doc.published_time,
+                "language": doc.language or "ar",
+                "content_hash": chash,
+                "raw_text": raw,
+                "html": html,
+                "body": body,
+                "body_norm": body_norm,
+                "title_norm": title_norm,
+                "minhash": sig,
+                "duplicate_of": near[0] if near else None,
+                "similarity": round(near[1], 4) if near else None,
+            },
+        ).scalar_one()
         if self.is_sqlite and self._has_fts(s):
-            s.execute(
-                text("INSERT INTO documents_fts(rowid, body_norm, title_norm) VALUES (:id, :b, :t)"),
-                {"id": row.id, "b": row.body_norm, "t": row.title_norm},
-            )
-        self._add_extraction(s, row.id, doc, version)
+            conn.execute(_SQL_FTS_INSERT, {"id": doc_id, "b": body_norm, "t": title_norm})
+        self._add_extraction(s, doc_id, doc, version)
         if near:
             # stored and searchable, but its facts are not counted twice
-            self._store_framing(s, row.id, doc)
-            return row.id, "near_duplicate"
-        if mh is not None:
-            s.add_all(MinhashBandRow(document_id=row.id, band=b, hash=h) for b, h in band_hashes(_sig_bytes(mh)))
-        self._store_facts(s, row, doc)
-        return row.id, "new"
+            self._store_framing(s, doc_id, doc)
+            return doc_id, "near_duplicate"
+        if sig is not None:
+            conn.execute(_INSERT_BANDS, [{"document_id": doc_id, "band": b, "hash": h} for b, h in band_hashes(sig)])
+        self._store_facts(s, doc_id, doc)
+        return doc_id, "new"
 
     def _add_extraction(self, s: Session, doc_id: int, doc: Document, version: str) -> None:
         payload = json.dumps(doc.to_dict(include_body=False), ensure_ascii=False, sort_keys=True)
-        s.add(ExtractionRow(document_id=doc_id, extractor_version=version, payload=payload))
+        s.connection().execute(
+            _INSERT_EXTRACTION, {"document_id": doc_id, "extractor_version": version, "payload": payload}
+        )
 
     def _store_framing(self, s: Session, doc_id: int, doc: Document) -> None:
-        for f in doc.framing:
-            s.add(FramingRow(document_id=doc_id, kind=f.kind, text=f.text, start=f.start, end=f.end, label=f.label))
+        rows = [
+            {"document_id": doc_id, "kind": f.kind, "text": f.text, "start": f.start, "end": f.end, "label": f.label}
+            for f in doc.framing
+        ]
+        if rows:
+            s.connection().execute(_INSERT_FRAMING, rows)
 
     def _ensure_actor(self, s: Session, key: str | None) -> None:
         if not key:
             return
         if self._actor_keys is None:
-            self._actor_keys = set(s.scalars(select(ActorRow.key)))
+            self._actor_keys = set(s.connection().execute(_SQL_ACTOR_KEYS).scalars())
         if key in self._actor_keys:
             return
         name_en, name_ar, kind = actor_names().get(key, (None, None, None))
-        s.add(ActorRow(key=key, name_en=name_en, name_ar=name_ar, type=kind))
+        s.connection().execute(_INSERT_ACTOR, {"key": key, "name_en": name_en, "name_ar": name_ar, "type": kind})
         self._actor_keys.add(key)
 
-    def _store_facts(self, s: Session, row: DocumentRow, doc: Document) -> None:
-        self._store_framing(s, row.id, doc)
+    def _store_facts(self, s: Session, doc_id: int, doc: Document) -> None:
+        conn = s.connection()
+        self._store_framing(s, doc_id, doc)
         used: set[int] = set()
         for idx, m in enumerate(doc.meetings):
             vals = meeting_values(m)
@@ -510,93 +521,95 @@ class Store:
             mid = self._link(s, vals, actors, used)
             used.add(mid)
             ev = m.evidence[0] if m.evidence else None
-            s.add(
-                MeetingSourceRow(
-                    meeting_id=mid,
-                    document_id=row.id,
-                    primary=bool(m.primary),
-                    local_index=idx,
-                    values=vals,
-                    text=ev.text if ev else None,
-                    start=ev.start if ev else None,
-                    end=ev.end if ev else None,
-                )
+            conn.execute(
+                _INSERT_SOURCE,
+                {
+                    "meeting_id": mid,
+                    "document_id": doc_id,
+                    "primary": bool(m.primary),
+                    "local_index": idx,
+                    "values": vals,
+                    "text": ev.text if ev else None,
+                    "start": ev.start if ev else None,
+                    "end": ev.end if ev else None,
+                },
             )
+            participants = []
             for p in m.participants:
                 self._ensure_actor(s, p.actor)
                 pe = p.evidence
-                s.add(
-                    ParticipantRow(
-                        meeting_id=mid,
-                        document_id=row.id,
-                        actor=p.actor,
-                        role=p.role,
-                        inferred=bool(p.inferred),
-                        text=pe.text if pe else None,
-                        start=pe.start if pe else None,
-                        end=pe.end if pe else None,
-                    )
+                participants.append(
+                    {
+                        "meeting_id": mid,
+                        "document_id": doc_id,
+                        "actor": p.actor,
+                        "role": p.role,
+                        "inferred": bool(p.inferred),
+                        "text": pe.text if pe else None,
+                        "start": pe.start if pe else None,
+                        "end": pe.end if pe else None,
+                    }
                 )
+            if participants:
+                conn.execute(_INSERT_PARTICIPANT, participants)
+            statements = []
             for st in m.statements:
                 for a in [*st.actors, st.target]:
                     self._ensure_actor(s, a)
-                s.add(
-                    StatementRow(
-                        meeting_id=mid,
-                        document_id=row.id,
-                        actors=list(st.actors),
-                        act=st.act,
-                        topic=st.topic,
-                        target=st.target,
-                        text=st.text,
-                        start=st.start,
-                        end=st.end,
-                        attribution=st.attribution,
-                        speaker=st.speaker,
-                    )
+                statements.append(
+                    {
+                        "meeting_id": mid,
+                        "document_id": doc_id,
+                        "actors": list(st.actors),
+                        "act": st.act,
+                        "topic": st.topic,
+                        "target": st.target,
+                        "text": st.text,
+                        "start": st.start,
+                        "end": st.end,
+                        "attribution": st.attribution,
+                        "speaker": st.speaker,
+                    }
                 )
-            for fu in m.follow_ups:
-                s.add(
-                    FollowUpRow(
-                        meeting_id=mid,
-                        document_id=row.id,
-                        kind=fu.kind,
-                        format=fu.format,
-                        round=fu.round,
-                        place=fu.place,
-                        date_from=fu.date_from,
-                        date_to=fu.date_to,
-                        text=fu.text,
-                        start=fu.start,
-                        end=fu.end,
-                        status="pending",
-                    )
-                )
-            s.flush()
+            if statements:
+                conn.execute(_INSERT_STATEMENT, statements)
+            follow_ups = [
+                {
+                    "meeting_id": mid,
+                    "document_id": doc_id,
+                    "kind": fu.kind,
+                    "format": fu.format,
+                    "round": fu.round,
+                    "place": fu.place,
+                    "date_from": fu.date_from,
+                    "date_to": fu.date_to,
+                    "text": fu.text,
+                    "start": fu.start,
+                    "end": fu.end,
+                    "status": "pending",
+                    "fulfilled_by": None,
+                }
+                for fu in m.follow_ups
+            ]
+            if follow_ups:
+                conn.execute(_INSERT_FOLLOWUP, follow_ups)
             self._recompute(s, mid)
 
     # ---- meeting linking and merging
 
     def _link(self, s: Session, vals: dict[str, Any], actors: set[str], exclude: set[int]) -> int:
         """Id of the compatible meeting record for these values, creating one if needed."""
+        conn = s.connection()
         cand_ids = [i for i in self._candidates(s, vals) if i not in exclude]
         best: tuple[float, int] | None = None
         if cand_ids:
             seen: dict[int, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
-            for mid, v in s.execute(
-                select(MeetingSourceRow.meeting_id, MeetingSourceRow.values).where(
-                    MeetingSourceRow.meeting_id.in_(cand_ids)
-                )
-            ):
+            for mid, v in conn.execute(_SQL_SOURCE_VALUES, {"ids": cand_ids}):
                 for f in MEETING_FIELDS:
                     if _explicit(v, f) is not None:
                         seen[mid][f].append(v[f])
             rec_actors: dict[int, set[str]] = defaultdict(set)
-            for mid, a in s.execute(
-                select(ParticipantRow.meeting_id, ParticipantRow.actor).where(
-                    ParticipantRow.meeting_id.in_(cand_ids)
-                )
-            ):
+            for mid, a in conn.execute(_SQL_RECORD_ACTORS, {"ids": cand_ids}):
                 rec_actors[mid].add(a)
             for mid in cand_ids:
                 score = self._compat(vals, actors, seen[mid], rec_actors[mid])
@@ -604,20 +617,14 @@ class Store:
                     best = (score, mid)
         if best is not None:
             return best[1]
-        rec = MeetingRow(
-            format=vals.get("format"),
-            round=vals.get("round"),
-            city=vals.get("city"),
-            country=vals.get("country"),
-            start_date=vals.get("start_date"),
-            end_date=vals.get("end_date"),
-            level=vals.get("level"),
-            known_by_reference=not vals.get("primary", True),
-            fields={},
-        )
-        s.add(rec)
-        s.flush()
-        return rec.id
+        return conn.execute(
+            _INSERT_MEETING,
+            {
+                **{f: vals.get(f) for f in MEETING_FIELDS},
+                "known_by_reference": not vals.get("primary", True),
+                "fields": {},
+            },
+        ).scalar_one()
 
     def _candidates(self, s: Session, vals: dict[str, Any]) -> list[int]:
         """Records this meeting could be, from a few indexed lookups, each bounded.
@@ -626,38 +633,37 @@ class Store:
         only through something specific (same format and round, same city, same
         named format), so the work per article does not grow with the archive.
         """
+        conn = s.connection()
         fmt = _explicit(vals, "format")
         allowed = sorted({fmt, *format_overlaps().get(fmt, ()), "other", "bilateral"}) if fmt else None
+        lookups: list[tuple[Any, dict[str, Any]]] = []
 
-        def fmt_ok(q):  # noqa: ANN001, ANN202 - a Select
-            return q.where(MeetingRow.format.in_(allowed) | MeetingRow.format.is_(None)) if allowed else q
+        def add(name: str, **params: Any) -> None:
+            stmt = _CANDIDATE_SQL[name + ("_fmt" if allowed and name in _FORMAT_FILTERED else "")]
+            if allowed and name in _FORMAT_FILTERED:
+                params["allowed"] = allowed
+            lookups.append((stmt, params))
 
-        undated = (
-            MeetingRow.start_date.is_(None)
-            | MeetingRow.start_date.like("--%")
-            | (func.length(MeetingRow.start_date) < 10)
-        )
-        queries = []
         kind, day, _ = _parse_date(vals.get("start_date"))
         if kind == "day" and day is not None:
             lo = (day - timedelta(days=DATE_WINDOW_DAYS)).isoformat()
             hi = (day + timedelta(days=DATE_WINDOW_DAYS)).isoformat()
-            queries.append(fmt_ok(select(MeetingRow.id).where(MeetingRow.start_date.between(lo, hi))))
-            queries.append(fmt_ok(select(MeetingRow.id).where(undated)))
+            add("window", lo=lo, hi=hi)
+            add("undated")
         elif vals.get("start_date"):
             prefix = str(vals["start_date"])[:7] if not str(vals["start_date"]).startswith("--") else None
             if prefix:
-                queries.append(fmt_ok(select(MeetingRow.id).where(MeetingRow.start_date.like(prefix + "%"))))
+                add("month", prefix=prefix + "%")
         if fmt and vals.get("round") is not None:
-            queries.append(select(MeetingRow.id).where(MeetingRow.format == fmt, MeetingRow.round == vals["round"]))
+            add("format_round", fmt=fmt, round=vals["round"])
         if vals.get("city"):
-            q = fmt_ok(select(MeetingRow.id).where(MeetingRow.city == vals["city"]))
-            queries.append(q if kind != "day" else q.where(undated))
+            add("city_undated" if kind == "day" else "city", city=vals["city"])
         if fmt and fmt not in {"other", "bilateral"} and kind != "day":
-            queries.append(select(MeetingRow.id).where(MeetingRow.format == fmt))
+            add("format", fmt=fmt)
         ids: set[int] = set()
-        for q in queries:
-            ids.update(s.scalars(q.order_by(MeetingRow.id.desc()).limit(LINK_CANDIDATES)))
+        for stmt, params in lookups:
+            params["dashes"] = "--%"
+            ids.update(conn.execute(stmt, params).scalars())
         return sorted(ids)
 
     @staticmethod
@@ -712,24 +718,19 @@ class Store:
 
     def _recompute(self, s: Session, mid: int) -> None:
         """Recompute a meeting's merged fields from all of its sources."""
-        rec = s.get(MeetingRow, mid)
-        if rec is None:
-            return
-        rows = s.execute(
-            select(MeetingSourceRow, DocumentRow)
-            .join(DocumentRow, DocumentRow.id == MeetingSourceRow.document_id)
-            .where(MeetingSourceRow.meeting_id == mid)
-        ).all()
+        conn = s.connection()
+        rows = conn.execute(_SQL_MEETING_SOURCES, {"mid": mid}).all()
         if not rows:
-            s.delete(rec)
+            conn.execute(_SQL_DELETE_MEETING, {"mid": mid})
             return
-        rows.sort(key=lambda r: (_doc_order_key(r[1]), r[0].local_index))
+        # (values, primary, local_index, document id, published), earliest document first
+        rows.sort(key=lambda r: ((r.published or "9999", r.document_id), r.local_index))
         # full dates reported by any source, for filling in a missing year
         full_dates = [
-            (r[1].id, r[0].values.get(f))
+            (r.document_id, r.values.get(f))
             for r in rows
             for f in ("start_date", "end_date")
-            if _parse_date(r[0].values.get(f))[0] == "day"
+            if _parse_date(r.values.get(f))[0] == "day"
         ]
         fields: dict[str, Any] = {}
         for f in MEETING_FIELDS:
@@ -738,26 +739,27 @@ class Store:
             inferred_only: dict[str, bool] = {}
             sources: list[int] = []
             notes: list[str] = []
-            for src, doc in rows:
-                v = src.values.get(f)
+            for r in rows:
+                doc_id = r.document_id
+                v = r.values.get(f)
                 if v is None:
                     continue
                 kind, _, md = _parse_date(v) if f in ("start_date", "end_date") else ("", None, None)
                 if kind == "yearless" and md:
                     for other_id, full in full_dates:
                         if (int(full[5:7]), int(full[8:10])) == md:
-                            notes.append(f"year of {v!r} from document {doc.id} filled from document {other_id}")
+                            notes.append(f"year of {v!r} from document {doc_id} filled from document {other_id}")
                             v = full
                             break
                 key = str(v)
                 typed.setdefault(key, v)
                 ids = values.setdefault(key, [])
-                if doc.id not in ids:
-                    ids.append(doc.id)
-                inf = f in (src.values.get("inferred") or [])
+                if doc_id not in ids:
+                    ids.append(doc_id)
+                inf = f in (r.values.get("inferred") or [])
                 inferred_only[key] = inferred_only.get(key, True) and inf
-                if doc.id not in sources:
-                    sources.append(doc.id)
+                if doc_id not in sources:
+                    sources.append(doc_id)
             if values:
                 # explicit values beat inferred ones; then majority; ties go to the value
                 # first reported by the earliest document
@@ -775,9 +777,9 @@ class Store:
                 if notes:
                     entry["notes"] = notes
                 inconsistent = [
-                    {"document_id": doc.id, **c}
-                    for src, doc in rows
-                    for c in src.values.get("conflicts") or []
+                    {"document_id": r.document_id, **c}
+                    for r in rows
+                    for c in r.values.get("conflicts") or []
                     if c.get("field") == f
                 ]
                 if inconsistent:
@@ -786,9 +788,15 @@ class Store:
             else:
                 entry = {"value": None, "support": 0, "sources": [], "values": {}}
             fields[f] = entry
-            setattr(rec, f, entry["value"])
-        rec.known_by_reference = not any(src.primary for src, _ in rows)
-        rec.fields = fields
+        conn.execute(
+            _SQL_UPDATE_MEETING,
+            {
+                "mid": mid,
+                **{f: fields[f]["value"] for f in MEETING_FIELDS},
+                "known_by_reference": not any(r.primary for r in rows),
+                "fields": fields,
+            },
+        )
 
     # ---- queries
 
@@ -1272,7 +1280,7 @@ class Store:
                     out.content_hash = d.content_hash
                     self._add_extraction(s, d.id, out, extractor_version)
                     if d.duplicate_of is None:
-                        self._store_facts(s, d, out)
+                        self._store_facts(s, d.id, out)
                     else:
                         self._store_framing(s, d.id, out)
                     n += 1
@@ -1443,3 +1451,88 @@ def _like_scores(rows: Iterable[Any], terms: list[str]) -> list[tuple[int, float
             score -= tf * (k1 + 1) / (tf + k1 * norm_len)
         out.append((r.id, score))
     return out
+
+
+# --------------------------------------------------------------------------- write-path SQL
+#
+# Built once: constructing SQLAlchemy expressions per article cost more than running them.
+
+_DOCS = DocumentRow.__table__
+_MEETINGS = MeetingRow.__table__
+_SOURCES = MeetingSourceRow.__table__
+
+_SQL_BY_HASH = text("SELECT id FROM documents WHERE content_hash = :h")
+_INSERT_DOCUMENT = insert(_DOCS).returning(_DOCS.c.id)
+_SQL_FTS_INSERT = text("INSERT INTO documents_fts(rowid, body_norm, title_norm) VALUES (:id, :b, :t)")
+_INSERT_EXTRACTION = insert(ExtractionRow.__table__)
+_INSERT_FRAMING = insert(FramingRow.__table__)
+_INSERT_BANDS = insert(MinhashBandRow.__table__)
+_INSERT_SOURCE = insert(_SOURCES)
+_INSERT_PARTICIPANT = insert(ParticipantRow.__table__)
+_INSERT_STATEMENT = insert(StatementRow.__table__)
+_INSERT_FOLLOWUP = insert(FollowUpRow.__table__)
+_INSERT_ACTOR = insert(ActorRow.__table__)
+_INSERT_MEETING = insert(_MEETINGS).returning(_MEETINGS.c.id)
+_SQL_ACTOR_KEYS = select(ActorRow.__table__.c.key)
+
+_SQL_BAND_CANDIDATES = text(
+    "SELECT document_id FROM minhash_bands WHERE "
+    + " OR ".join(f"(band = :b{b} AND hash = :h{b})" for b in range(LSH_BANDS))
+    + " GROUP BY document_id ORDER BY count(*) DESC, document_id LIMIT :lim"
+)
+_SQL_ORIGINAL_SIGNATURES = (
+    select(_DOCS.c.id, _DOCS.c.minhash)
+    .where(_DOCS.c.id.in_(bindparam("ids", expanding=True)), _DOCS.c.duplicate_of.is_(None))
+)
+_SQL_SOURCE_VALUES = select(_SOURCES.c.meeting_id, _SOURCES.c["values"]).where(
+    _SOURCES.c.meeting_id.in_(bindparam("ids", expanding=True))
+)
+_SQL_RECORD_ACTORS = select(ParticipantRow.__table__.c.meeting_id, ParticipantRow.__table__.c.actor).where(
+    ParticipantRow.__table__.c.meeting_id.in_(bindparam("ids", expanding=True))
+)
+_SQL_MEETING_SOURCES = (
+    select(_SOURCES.c["values"], _SOURCES.c.primary, _SOURCES.c.local_index, _DOCS.c.id.label("document_id"),
+           _DOCS.c.published)
+    .join(_DOCS, _DOCS.c.id == _SOURCES.c.document_id)
+    .where(_SOURCES.c.meeting_id == bindparam("mid"))
+)
+_SQL_DELETE_MEETING = delete(_MEETINGS).where(_MEETINGS.c.id == bindparam("mid"))
+_SQL_UPDATE_MEETING = (
+    update(_MEETINGS)
+    .where(_MEETINGS.c.id == bindparam("mid"))
+    .values(
+        {
+            **{f: bindparam(f) for f in MEETING_FIELDS},
+            "known_by_reference": bindparam("known_by_reference"),
+            "fields": bindparam("fields", type_=_MEETINGS.c.fields.type),
+        }
+    )
+)
+
+
+def _candidate_lookups() -> dict[str, Any]:
+    """The bounded lookups of ``Store._candidates``, with and without the format filter."""
+    m = _MEETINGS.c
+    undated = m.start_date.is_(None) | m.start_date.like(bindparam("dashes")) | (func.length(m.start_date) < 10)
+    base = {
+        "window": m.start_date.between(bindparam("lo"), bindparam("hi")),
+        "undated": undated,
+        "month": m.start_date.like(bindparam("prefix")),
+        "format_round": (m.format == bindparam("fmt")) & (m.round == bindparam("round")),
+        "city": m.city == bindparam("city"),
+        "city_undated": (m.city == bindparam("city")) & undated,
+        "format": m.format == bindparam("fmt"),
+    }
+    fmt_ok = m.format.in_(bindparam("allowed", expanding=True)) | m.format.is_(None)
+    out: dict[str, Any] = {}
+    for name, cond in base.items():
+        q = select(m.id).order_by(m.id.desc()).limit(LINK_CANDIDATES)
+        out[name] = q.where(cond)
+        if name in _FORMAT_FILTERED:
+            out[name + "_fmt"] = q.where(cond, fmt_ok)
+    return out
+
+
+# lookups that keep only compatible formats (the rest already name the format)
+_FORMAT_FILTERED = frozenset({"window", "undated", "month", "city", "city_undated"})
+_CANDIDATE_SQL = _candidate_lookups()
