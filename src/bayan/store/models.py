@@ -21,6 +21,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -82,6 +83,10 @@ class MeetingRow(Base):
     known_by_reference: Mapped[bool] = mapped_column(Boolean, default=False)
     # field → {"value", "support", "sources", "values": {str(v): [doc ids]}, "notes"}
     fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # {"seen": {field: [distinct explicit values]}, "actors": [...]} over all sources (migration 0006)
+    link_summary: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    # no full start date (None, a year, a month or --MM-DD); indexed for linking (migration 0006)
+    undated: Mapped[bool] = mapped_column(Boolean, default=True, server_default=false())
 
 
 class MeetingSourceRow(Base):
@@ -202,3 +207,7 @@ Index("ix_meeting_sources_meeting_document", MeetingSourceRow.meeting_id, Meetin
 Index("ix_participants_actor_document", ParticipantRow.actor, ParticipantRow.document_id)
 Index("ix_statements_target_document", StatementRow.target, StatementRow.document_id)
 Index("ix_minhash_bands_band_hash", MinhashBandRow.band, MinhashBandRow.hash)  # migration 0005
+Index("ix_meetings_undated", MeetingRow.undated)  # migration 0006
+Index("ix_meetings_undated_format", MeetingRow.undated, MeetingRow.format)
+Index("ix_meetings_city_undated", MeetingRow.city, MeetingRow.undated)
+Index("ix_meetings_format_round", MeetingRow.format, MeetingRow.round)

@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, delete, func, insert, select, text, update
+from sqlalchemy import Engine, bindparam, delete, func, insert, select, text, true, update
 from sqlalchemy.orm import Session
 
 from bayan.arabic.normalise import normalise
@@ -45,6 +45,7 @@ NEAR_DUP_THRESHOLD = 0.8
 MINHASH_MAX_CHARS = 1_000_000  # shingle at most this much: memory stays flat on huge bodies
 DATE_WINDOW_DAYS = 3
 LINK_CANDIDATES = 200  # per lookup when linking a meeting (most recent records first)
+UNDATED_RECENT = 50  # undated records a dated meeting with no named format is compared with
 # follow-ups that a later meeting can fulfil (a working group or mechanism is not a meeting)
 LINKABLE_FOLLOWUPS = frozenset({"summit", "meeting", "round", "ministerial"})
 FOLLOWUP_REACH_DAYS = 200  # an undated "next meeting" is looked for this far ahead
@@ -183,6 +184,11 @@ def _parse_date(value: str | None) -> tuple[str, date | None, tuple[int, int] | 
         return "day", date.fromisoformat(value[:10]), None
     except ValueError:
         return "partial", None, None
+
+
+def is_undated(start_date: Any) -> bool:
+    """No full day: None, a year, a month or a year-less ``--MM-DD`` (``meetings.undated``)."""
+    return start_date is None or str(start_date).startswith("--") or len(str(start_date)) < 10
 
 
 def dates_close(a: str | None, b: str | None, days: int = DATE_WINDOW_DAYS) -> bool:
@@ -514,15 +520,20 @@ class Store:
     def _store_facts(self, s: Session, doc_id: int, doc: Document) -> None:
         conn = s.connection()
         self._store_framing(s, doc_id, doc)
-        used: set[int] = set()
+        # A meeting is linked against records this document has not used yet, so its
+        # rows can wait and go in with one statement per table; ids follow the same order.
+        used: list[int] = []
+        sources: list[dict[str, Any]] = []
+        participants: list[dict[str, Any]] = []
+        statements: list[dict[str, Any]] = []
+        follow_ups: list[dict[str, Any]] = []
         for idx, m in enumerate(doc.meetings):
             vals = meeting_values(m)
             actors = {p.actor for p in m.participants if p.actor}
-            mid = self._link(s, vals, actors, used)
-            used.add(mid)
+            mid = self._link(s, vals, actors, set(used))
+            used.append(mid)
             ev = m.evidence[0] if m.evidence else None
-            conn.execute(
-                _INSERT_SOURCE,
+            sources.append(
                 {
                     "meeting_id": mid,
                     "document_id": doc_id,
@@ -532,9 +543,8 @@ class Store:
                     "text": ev.text if ev else None,
                     "start": ev.start if ev else None,
                     "end": ev.end if ev else None,
-                },
+                }
             )
-            participants = []
             for p in m.participants:
                 self._ensure_actor(s, p.actor)
                 pe = p.evidence
@@ -550,9 +560,6 @@ class Store:
                         "end": pe.end if pe else None,
                     }
                 )
-            if participants:
-                conn.execute(_INSERT_PARTICIPANT, participants)
-            statements = []
             for st in m.statements:
                 for a in [*st.actors, st.target]:
                     self._ensure_actor(s, a)
@@ -571,9 +578,7 @@ class Store:
                         "speaker": st.speaker,
                     }
                 )
-            if statements:
-                conn.execute(_INSERT_STATEMENT, statements)
-            follow_ups = [
+            follow_ups += [
                 {
                     "meeting_id": mid,
                     "document_id": doc_id,
@@ -591,8 +596,15 @@ class Store:
                 }
                 for fu in m.follow_ups
             ]
-            if follow_ups:
-                conn.execute(_INSERT_FOLLOWUP, follow_ups)
+        for stmt, rows in (
+            (_INSERT_SOURCE, sources),
+            (_INSERT_PARTICIPANT, participants),
+            (_INSERT_STATEMENT, statements),
+            (_INSERT_FOLLOWUP, follow_ups),
+        ):
+            if rows:
+                conn.execute(stmt, rows)
+        for mid in used:
             self._recompute(s, mid)
 
     # ---- meeting linking and merging
@@ -600,19 +612,15 @@ class Store:
     def _link(self, s: Session, vals: dict[str, Any], actors: set[str], exclude: set[int]) -> int:
         """Id of the compatible meeting record for these values, creating one if needed."""
         conn = s.connection()
-        cand_ids = [i for i in self._candidates(s, vals) if i not in exclude]
+        summaries = {mid: summary for mid, summary in self._candidates(s, vals).items() if mid not in exclude}
         best: tuple[float, int] | None = None
-        if cand_ids:
-            seen: dict[int, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
-            for mid, v in conn.execute(_SQL_SOURCE_VALUES, {"ids": cand_ids}):
-                for f in MEETING_FIELDS:
-                    if _explicit(v, f) is not None:
-                        seen[mid][f].append(v[f])
-            rec_actors: dict[int, set[str]] = defaultdict(set)
-            for mid, a in conn.execute(_SQL_RECORD_ACTORS, {"ids": cand_ids}):
-                rec_actors[mid].add(a)
-            for mid in cand_ids:
-                score = self._compat(vals, actors, seen[mid], rec_actors[mid])
+        if summaries:
+            missing = [mid for mid, summary in summaries.items() if summary is None]
+            if missing:  # records written before migration 0006, until they are recomputed
+                summaries.update(_summaries_from_sources(conn, missing))
+            for mid in sorted(summaries):
+                summary = summaries[mid]
+                score = self._compat(vals, actors, summary["seen"], set(summary["actors"]))
                 if score is not None and (best is None or score > best[0]):
                     best = (score, mid)
         if best is not None:
@@ -623,15 +631,19 @@ class Store:
                 **{f: vals.get(f) for f in MEETING_FIELDS},
                 "known_by_reference": not vals.get("primary", True),
                 "fields": {},
+                "link_summary": None,
+                "undated": is_undated(vals.get("start_date")),
             },
         ).scalar_one()
 
-    def _candidates(self, s: Session, vals: dict[str, Any]) -> list[int]:
-        """Records this meeting could be, from a few indexed lookups, each bounded.
+    def _candidates(self, s: Session, vals: dict[str, Any]) -> dict[int, dict[str, Any] | None]:
+        """Records this meeting could be (id → link summary), from a few bounded indexed lookups.
 
         Dated meetings look in their date window; records without a day are reached
         only through something specific (same format and round, same city, same
-        named format), so the work per article does not grow with the archive.
+        named format), so the work per article does not grow with the archive. Before,
+        a dated meeting also looked at the 200 latest undated records of any compatible
+        format, which at scale was 200 candidates for every meeting linked.
         """
         conn = s.connection()
         fmt = _explicit(vals, "format")
@@ -641,7 +653,7 @@ class Store:
         def add(name: str, **params: Any) -> None:
             stmt = _CANDIDATE_SQL[name + ("_fmt" if allowed and name in _FORMAT_FILTERED else "")]
             if allowed and name in _FORMAT_FILTERED:
-                params["allowed"] = allowed
+                params["allowed"] = [*allowed, ""]  # "" is a record with no format
             lookups.append((stmt, params))
 
         kind, day, _ = _parse_date(vals.get("start_date"))
@@ -649,22 +661,31 @@ class Store:
             lo = (day - timedelta(days=DATE_WINDOW_DAYS)).isoformat()
             hi = (day + timedelta(days=DATE_WINDOW_DAYS)).isoformat()
             add("window", lo=lo, hi=hi)
-            add("undated")
+            if fmt and fmt not in {"other", "bilateral"}:
+                # an undated record of the same named format ("the Astana talks")
+                named = sorted({fmt, *format_overlaps().get(fmt, ())})
+                lookups.append((_CANDIDATE_SQL["undated_named"], {"named": named}))
+            elif not vals.get("primary", True):
+                # a reference in passing with no named format: only the most recent
+                # undated records, whatever their format (a reference usually comes soon
+                # after the meeting; all of them would grow with the archive). An article's
+                # own meeting with no named format is not merged into an undated record on
+                # shared actors alone: that put a dated bilateral meeting into "round 20".
+                lookups.append((_CANDIDATE_SQL["undated_recent"], {}))
         elif vals.get("start_date"):
             prefix = str(vals["start_date"])[:7] if not str(vals["start_date"]).startswith("--") else None
-            if prefix:
-                add("month", prefix=prefix + "%")
+            if prefix:  # every date that starts with the prefix ("2023-04" → [2023-04, 2023-05))
+                add("month", prefix=prefix, prefix_end=prefix[:-1] + chr(ord(prefix[-1]) + 1))
         if fmt and vals.get("round") is not None:
             add("format_round", fmt=fmt, round=vals["round"])
         if vals.get("city"):
             add("city_undated" if kind == "day" else "city", city=vals["city"])
         if fmt and fmt not in {"other", "bilateral"} and kind != "day":
             add("format", fmt=fmt)
-        ids: set[int] = set()
+        found: dict[int, dict[str, Any] | None] = {}
         for stmt, params in lookups:
-            params["dashes"] = "--%"
-            ids.update(conn.execute(stmt, params).scalars())
-        return sorted(ids)
+            found.update((mid, summary) for mid, summary in conn.execute(stmt, params))
+        return found
 
     @staticmethod
     def _compat(
@@ -795,6 +816,10 @@ class Store:
                 **{f: fields[f]["value"] for f in MEETING_FIELDS},
                 "known_by_reference": not any(r.primary for r in rows),
                 "fields": fields,
+                "undated": is_undated(fields["start_date"]["value"]),
+                "link_summary": _link_summary(
+                    (r.values for r in rows), conn.execute(_SQL_MEETING_ACTORS, {"ids": [mid]}).scalars()
+                ),
             },
         )
 
@@ -1487,6 +1512,11 @@ _SQL_ORIGINAL_SIGNATURES = (
 _SQL_SOURCE_VALUES = select(_SOURCES.c.meeting_id, _SOURCES.c["values"]).where(
     _SOURCES.c.meeting_id.in_(bindparam("ids", expanding=True))
 )
+_SQL_MEETING_ACTORS = (
+    select(ParticipantRow.__table__.c.actor)
+    .where(ParticipantRow.__table__.c.meeting_id.in_(bindparam("ids", expanding=True)))
+    .distinct()
+)
 _SQL_RECORD_ACTORS = select(ParticipantRow.__table__.c.meeting_id, ParticipantRow.__table__.c.actor).where(
     ParticipantRow.__table__.c.meeting_id.in_(bindparam("ids", expanding=True))
 )
@@ -1505,6 +1535,8 @@ _SQL_UPDATE_MEETING = (
             **{f: bindparam(f) for f in MEETING_FIELDS},
             "known_by_reference": bindparam("known_by_reference"),
             "fields": bindparam("fields", type_=_MEETINGS.c.fields.type),
+            "link_summary": bindparam("link_summary", type_=_MEETINGS.c.link_summary.type),
+            "undated": bindparam("undated"),
         }
     )
 )
@@ -1513,20 +1545,24 @@ _SQL_UPDATE_MEETING = (
 def _candidate_lookups() -> dict[str, Any]:
     """The bounded lookups of ``Store._candidates``, with and without the format filter."""
     m = _MEETINGS.c
-    undated = m.start_date.is_(None) | m.start_date.like(bindparam("dashes")) | (func.length(m.start_date) < 10)
+    undated = m.undated == true()
     base = {
         "window": m.start_date.between(bindparam("lo"), bindparam("hi")),
-        "undated": undated,
-        "month": m.start_date.like(bindparam("prefix")),
+        "undated_named": undated & m.format.in_(bindparam("named", expanding=True)),
+        "undated_recent": undated,
+        "month": (m.start_date >= bindparam("prefix")) & (m.start_date < bindparam("prefix_end")),
         "format_round": (m.format == bindparam("fmt")) & (m.round == bindparam("round")),
         "city": m.city == bindparam("city"),
         "city_undated": (m.city == bindparam("city")) & undated,
         "format": m.format == bindparam("fmt"),
     }
-    fmt_ok = m.format.in_(bindparam("allowed", expanding=True)) | m.format.is_(None)
+    # coalesce() keeps the planner on the date / city index: the format index would
+    # visit every record of the common formats
+    fmt_ok = func.coalesce(m.format, "").in_(bindparam("allowed", expanding=True))
     out: dict[str, Any] = {}
     for name, cond in base.items():
-        q = select(m.id).order_by(m.id.desc()).limit(LINK_CANDIDATES)
+        limit = UNDATED_RECENT if name == "undated_recent" else LINK_CANDIDATES
+        q = select(m.id, m.link_summary).order_by(m.id.desc()).limit(limit)
         out[name] = q.where(cond)
         if name in _FORMAT_FILTERED:
             out[name + "_fmt"] = q.where(cond, fmt_ok)
@@ -1534,5 +1570,29 @@ def _candidate_lookups() -> dict[str, Any]:
 
 
 # lookups that keep only compatible formats (the rest already name the format)
-_FORMAT_FILTERED = frozenset({"window", "undated", "month", "city", "city_undated"})
+_FORMAT_FILTERED = frozenset({"window", "month", "city", "city_undated"})
 _CANDIDATE_SQL = _candidate_lookups()
+
+
+def _link_summary(values: Iterable[dict[str, Any]], actors: Iterable[str]) -> dict[str, Any]:
+    """What linking needs from a record: each field's distinct explicit values, and the actors."""
+    seen: dict[str, list[Any]] = {}
+    for v in values:
+        for f in MEETING_FIELDS:
+            x = _explicit(v, f)
+            if x is not None:
+                got = seen.setdefault(f, [])
+                if x not in got:
+                    got.append(x)
+    return {"seen": seen, "actors": sorted(set(actors))}
+
+
+def _summaries_from_sources(conn: Any, ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Link summaries read from the sources and participants (records without a stored one)."""
+    values: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for mid, v in conn.execute(_SQL_SOURCE_VALUES, {"ids": ids}):
+        values[mid].append(v)
+    actors: dict[int, set[str]] = defaultdict(set)
+    for mid, a in conn.execute(_SQL_RECORD_ACTORS, {"ids": ids}):
+        actors[mid].add(a)
+    return {mid: _link_summary(values[mid], actors[mid]) for mid in ids}
