@@ -167,16 +167,34 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     )
     rel_pat = rf"{_B}{_CL}(?:يوم\s+)?(?P<rel>{rel})(?:\s*,?\s*(?:يوم\s+)?(?P<wd>{wd}))?"
     wd_pat = rf"{_B}{_CL}(?:يوم\s+)?(?P<wd>{wd})(?:\s+(?P<dir>{dirs}))?"
+    # Lookaheads that every match satisfies where it starts (see _heads): they add
+    # no condition, but most word starts fail them after a letter or two instead of
+    # running the whole pattern with its optional clitics and cue words.
+    wd_heads = _heads(_weekdays(), 3)
+    day_gate = rf"{_B}(?=[وبلف]?(?:يوم|بين|من|{wd_heads})|\d)"
+    month_gate = rf"{_B}(?=[وبلف]?(?:شهر|{_heads(_months(), 2)}))"
+    rel_gate = rf"{_B}(?=[وبلف]?(?:يوم|{_heads(_relative_days(), 3)}))"
+    wd_gate = rf"{_B}(?=[وبلف]?(?:يوم|{wd_heads}))"
     return {
-        "day": re.compile(day_pat),
-        "numeric": re.compile(numeric),
-        "month": re.compile(month_pat),
+        "day": re.compile(day_gate + day_pat),
+        "numeric": re.compile(r"(?=\d)" + numeric),
+        "month": re.compile(month_gate + month_pat),
         "year_range": re.compile(year_range),
         "year": re.compile(year_pat),
         "unit": re.compile(unit_pat),
-        "rel": re.compile(rel_pat),
-        "weekday": re.compile(wd_pat),
+        "rel": re.compile(rel_gate + rel_pat),
+        "weekday": re.compile(wd_gate + wd_pat),
     }
+
+
+def _heads(forms, n: int) -> str:
+    """Alternation of the first ``n`` letters of each form's first word.
+
+    A match of ``_alt(forms)`` starts with a form's first word, so it starts with
+    one of these heads.
+    """
+    heads = {f.split()[0][:n] for f in forms if f.split()}
+    return "|".join(re.escape(h) for h in sorted(heads, key=lambda h: (-len(h), h)))
 
 
 # ------------------------------------------------------------------- resolution

@@ -78,7 +78,8 @@ class Matcher:
     def _build(self) -> Any:
         automaton = ahocorasick.Automaton()
         for form, entries in self._forms.items():
-            automaton.add_word(form, (len(form), tuple(entries)))
+            # Each reading carries its group, so find() reads no attribute per hit.
+            automaton.add_word(form, (len(form), tuple((e.group, e, p) for e, p in entries)))
         automaton.make_automaton()
         self._automaton = automaton
         return automaton
@@ -94,8 +95,9 @@ class Matcher:
         # Candidates stay plain tuples (start, -length, end, entry, prefix) until
         # resolution; only the chosen ones become Match objects.
         by_group: dict[str, list[tuple[int, int, int, Entry, int]]] = {}
+        get = by_group.get
         n = len(text)
-        for end_index, (length, entries) in automaton.iter(text):
+        for end_index, (length, readings) in automaton.iter(text):
             start = end_index - length + 1
             if start > 0:
                 ch = text[start - 1]
@@ -106,14 +108,36 @@ class Matcher:
                 ch = text[end]
                 if ch.isalnum() or ch == "_":
                     continue
-            for entry, prefix_len in entries:
+            for group_name, entry, prefix_len in readings:
                 candidate = (start, -length, end, entry, prefix_len)
-                group = by_group.get(entry.group)
+                group = get(group_name)
                 if group is None:
-                    by_group[entry.group] = [candidate]
+                    by_group[group_name] = [candidate]
                 else:
                     group.append(candidate)
-        return [Match(start, end, entry, prefix) for start, _, end, entry, prefix in _resolve(by_group)]
+        make = _new_match
+        chosen = _resolve(by_group)
+        return [make(start, end, entry, prefix) for start, _, end, entry, prefix in chosen]
+
+
+_new_object = object.__new__
+_set_start, _set_end = Match.start.__set__, Match.end.__set__  # type: ignore[attr-defined]
+_set_entry, _set_prefix = Match.entry.__set__, Match.prefix.__set__  # type: ignore[attr-defined]
+
+
+def _new_match(start: int, end: int, entry: Entry, prefix: int) -> Match:
+    """``Match(start, end, entry, prefix)`` at half the cost.
+
+    A frozen dataclass's ``__init__`` goes through ``object.__setattr__`` for every
+    field; writing the slots directly gives the same object. ``find`` builds ~150
+    matches per article.
+    """
+    match = _new_object(Match)
+    _set_start(match, start)
+    _set_end(match, end)
+    _set_entry(match, entry)
+    _set_prefix(match, prefix)
+    return match
 
 
 def _is_word_char(ch: str) -> bool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from itertools import chain
 
 # Harakat, shadda, sukun, superscript alef, Quranic marks, and tatweel are dropped.
@@ -55,10 +56,35 @@ class _FoldTable(dict):
 
 _TABLE = _FoldTable()
 
+# ``str.translate`` looks a list up by index, which is about twice as fast as a dict
+# lookup per character. The list covers the Basic Multilingual Plane; a text with a
+# character above it (emoji, rare scripts) is folded through the dict, because
+# ``fold_char`` also lowercases some of those and the list would leave them alone.
+_BMP = 0x10000
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+@cache
+def _bmp_table() -> list[int | None]:
+    """``fold_char`` of every BMP code point, as ``str.translate`` wants it (built once)."""
+    return [ord(f) if f else None for f in map(fold_char, map(chr, range(_BMP)))]
+
+
+def _fold(text: str) -> str:
+    if _ASTRAL.search(text) is None:
+        return text.translate(_bmp_table())
+    return text.translate(_TABLE)
+
 
 def normalise(text: str) -> str:
     """Fold ``text`` for matching (no offset map). Use for lexicon entries and queries."""
-    return text.translate(_TABLE)
+    return _fold(text)
+
+
+def drops_nothing(text: str) -> bool:
+    """True when :func:`normalise` keeps every character of ``text`` (it then has
+    the same length), so a caller can rule out a match by length alone."""
+    return _DROP_RUN.search(text) is None
 
 
 def strip_diacritics(text: str) -> str:
@@ -88,14 +114,40 @@ class NormText:
         return bisect_left(self.orig, orig_index)
 
 
+# 0, 1, 2, … kept between calls: slicing it copies references, while building the
+# map from ranges creates one int object per character (twice the cost of folding).
+_INDICES: tuple[int, ...] = ()
+_INDICES_MAX = 1 << 16  # longer texts build their map from ranges (bounded memory)
+
+
+def _indices(n: int) -> tuple[int, ...] | None:
+    """At least ``n`` indices (None above the cap). Thread-safe: a caller only
+    uses the tuple it checked, whatever another thread stores meanwhile."""
+    global _INDICES
+    if n > _INDICES_MAX:
+        return None
+    indices = _INDICES
+    if len(indices) < n:
+        indices = _INDICES = tuple(range(min(_INDICES_MAX, max(n, 2 * len(indices)))))
+    return indices
+
+
 def normalise_with_map(text: str) -> NormText:
     """Fold ``text`` and keep the offset map (see module docstring)."""
     # fold_char drops exactly the characters of _DROP and maps every other to one
     # character, so the map is every index except the dropped ones.
-    kept: list[range] = []
+    kept: list[tuple[int, int]] = []
     pos = 0
     for m in _DROP_RUN.finditer(text):
-        kept.append(range(pos, m.start()))
+        kept.append((pos, m.start()))
         pos = m.end()
-    kept.append(range(pos, len(text)))
-    return NormText(text.translate(_TABLE), tuple(chain.from_iterable(kept)), text)
+    kept.append((pos, len(text)))
+    indices = _indices(len(text))
+    if indices is None:
+        orig = tuple(chain.from_iterable(range(a, b) for a, b in kept))
+    else:
+        parts: list[int] = []
+        for a, b in kept:
+            parts += indices[a:b]
+        orig = tuple(parts)
+    return NormText(_fold(text), orig, text)

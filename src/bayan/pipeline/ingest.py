@@ -125,16 +125,33 @@ def _looks_utf16(data: bytes) -> str | None:
     return best[1] if best else None
 
 
+def _arabic_letter_class() -> re.Pattern[str]:
+    """Runs of exactly the characters that are letters and ``_is_arabic_letter``."""
+    cps = [cp for cp in range(0x0620, 0xFEFD) if chr(cp).isalpha() and _is_arabic_letter(chr(cp))]
+    runs: list[list[int]] = []
+    for cp in cps:
+        if runs and runs[-1][1] == cp - 1:
+            runs[-1][1] = cp
+        else:
+            runs.append([cp, cp])
+    return re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in runs) + "]+")
+
+
+# Counted by C-level scans (run lengths, ``map``) instead of a Python loop per character.
+_ARABIC_LETTERS = _arabic_letter_class()
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f]")  # below 32, other than \t \n \v \f \r
+
+
 def _mostly_arabic(text: str, threshold: float = 0.5) -> bool:
-    letters = [ch for ch in text[:200_000] if ch.isalpha()]
+    sample = text[:200_000]
+    letters = sum(map(str.isalpha, sample))
     if not letters:
         return False
-    return sum(1 for ch in letters if _is_arabic_letter(ch)) / len(letters) >= threshold
+    return sum(map(len, _ARABIC_LETTERS.findall(sample))) / letters >= threshold
 
 
 def _too_many_controls(text: str) -> bool:
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f\v")
-    return controls > max(2, len(text) // 200)
+    return len(_CONTROL.findall(text)) > max(2, len(text) // 200)
 
 
 def _decode_lines(data: bytes) -> tuple[str, str]:
@@ -147,7 +164,7 @@ def _decode_lines(data: bytes) -> tuple[str, str]:
     seen: set[str] = set()
     for line in data.split(b"\n"):
         part = line.decode("utf-8", errors="replace")
-        non_ascii = sum(1 for ch in part if ord(ch) > 127)
+        non_ascii = len(part) - len(part.encode("ascii", "ignore"))  # no loop per character
         if part.count("\ufffd") * 20 > non_ascii:
             part = line.decode("cp1256", errors="replace")
             seen.add("windows-1256")

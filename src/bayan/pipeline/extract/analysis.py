@@ -7,8 +7,11 @@ each article is normalised and matched exactly once.
 from __future__ import annotations
 
 import bisect
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
+from operator import le, sub
 
 from bayan.arabic.dates import DateMention, find_dates
 from bayan.arabic.matcher import Match
@@ -46,6 +49,13 @@ class Analysis:
     published: date | None
     actors: list[ActorMention] = field(default_factory=list)
     _sentence_starts: list[int] = field(default_factory=list)
+    # id(list) -> (the list, its items' starts or None when not sorted by start, the
+    # longest item). Holding the list keeps its id from being reused meanwhile.
+    _starts: dict[int, tuple[list, list[int] | None, int]] = field(default_factory=dict)
+    _empty: dict[str, list[Match]] = field(default_factory=dict)
+    _words_before: dict[tuple[int, int, int], list[str]] = field(default_factory=dict)
+    # Results that several extraction steps share (valid actors, their runs).
+    memo: dict[str, object] = field(default_factory=dict)
 
     @property
     def text(self) -> str:
@@ -55,12 +65,64 @@ class Analysis:
         """Index of the sentence holding folded offset ``pos`` (or the one before it)."""
         return max(0, bisect.bisect_right(self._sentence_starts, pos) - 1)
 
+    def _index(self, items: list) -> tuple[list, list[int] | None, int]:
+        """The ``start`` of every item (None when the items are not in start order)
+        and the longest item, computed once per list (lists are not changed once built)."""
+        hit = self._starts.get(id(items))
+        if hit is None or hit[0] is not items:
+            starts = [i.start for i in items]
+            ordered = all(map(le, starts, islice(starts, 1, None)))
+            longest = max(map(sub, [i.end for i in items], starts), default=0)
+            hit = self._starts[id(items)] = (items, starts if ordered else None, longest)
+        return hit
+
+    def between(self, items: list, lo: int, hi: int) -> list:
+        """Items with ``lo <= start < hi``, in list order, found by bisection.
+
+        The extraction steps ask this for every mention's window; scanning every
+        match of a group each time made them quadratic in the matches.
+        """
+        hit = self._starts.get(id(items))  # _index(), inlined: called ~170 times per article
+        if hit is None or hit[0] is not items:
+            hit = self._index(items)
+        starts = hit[1]
+        if starts is None:
+            return [i for i in items if lo <= i.start < hi]
+        return items[bisect_left(starts, lo) : bisect_left(starts, hi)]
+
+    def ending(self, items: list, lo: int, hi: int) -> list:
+        """Items with ``lo <= end < hi``, in list order: an item that ends there
+        starts at most its length earlier, so only that window is read."""
+        _, starts, longest = self._index(items)
+        if starts is None:
+            return [i for i in items if lo <= i.end < hi]
+        window = items[bisect_left(starts, lo - longest) : bisect_left(starts, hi)]
+        return [i for i in window if lo <= i.end < hi]
+
+    def overlapping(self, items: list, lo: int, hi: int) -> list:
+        """Items with ``start < hi`` and ``end > lo``, in list order (see :meth:`ending`)."""
+        _, starts, longest = self._index(items)
+        if starts is None:
+            return [i for i in items if i.start < hi and i.end > lo]
+        window = items[bisect_left(starts, lo - longest) : bisect_left(starts, hi)]
+        return [i for i in window if i.end > lo]
+
     def in_span(self, items: list, span: Span) -> list:
         """Items (with ``start``/``end``) lying inside ``span``."""
-        return [i for i in items if i.start >= span.start and i.end <= span.end]
+        starts = self._index(items)[1]
+        if starts is None:
+            return [i for i in items if i.start >= span.start and i.end <= span.end]
+        # An item ends at or after its start, so one inside the span starts in it.
+        lo, hi = bisect_left(starts, span.start), bisect_right(starts, span.end)
+        return [i for i in items[lo:hi] if i.end <= span.end]
 
     def group(self, name: str) -> list[Match]:
-        return self.matches.get(name, [])
+        """The matches of one lexicon group, in text order (do not change the list)."""
+        found = self.matches.get(name)
+        if found is None:
+            # One empty list per missing group, so between() indexes it only once.
+            found = self._empty.setdefault(name, [])
+        return found
 
     def evidence(self, start: int, end: int) -> Evidence:
         """Evidence over the cleaned body for a folded span."""
@@ -68,9 +130,15 @@ class Analysis:
         return Evidence(self.doc.body[a:b], a, b)
 
     def words_before(self, pos: int, count: int, floor: int = 0) -> list[str]:
-        """Up to ``count`` folded words ending at ``pos`` (nearest last)."""
-        # A blank chunk splits to [], so no separate strip() test is needed.
-        return self.norm.text[max(floor, pos - 80):pos].split()[-count:]
+        """Up to ``count`` folded words ending at ``pos`` (nearest last; do not change
+        the list). Remembered: the steps ask again about the same mentions."""
+        key = (pos, count, floor)
+        words = self._words_before.get(key)
+        if words is None:
+            # A blank chunk splits to [], so no separate strip() test is needed.
+            chunk = self.norm.text[max(floor, pos - 80) : pos]
+            words = self._words_before[key] = chunk.split()[-count:]
+        return words
 
     def words_after(self, pos: int, count: int, ceil: int | None = None) -> list[str]:
         text = self.norm.text

@@ -44,6 +44,14 @@ QUIET_CUES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     ))
 
 
+# Text that every match of the QUIET_CUES pattern at the same index contains: an
+# article without it skips that regex (most articles have none of these phrases).
+QUIET_NEEDS: tuple[tuple[str, ...], ...] = tuple(
+    tuple(normalise(w) for w in words)
+    for words in (("تشكيل ",), ("كلف",), ("آلية ",), ("مواصلة ", "استئناف "))
+)
+
+
 @dataclass(frozen=True, slots=True)
 class _Cue:
     start: int
@@ -56,7 +64,10 @@ def _cues(an: Analysis) -> list[_Cue]:
     announcement: the later names the body ("اتفقوا على تشكيل" + "لجنة متابعة"), unless
     it is only a time or a verb ("القمة المقبلة" + "ستعقد", "ستعقد" + "الأسبوع المقبل")."""
     cues = [_Cue(c.start, c.end, c.entry.key) for c in an.group("followup")]
-    for pattern, kind in QUIET_CUES:
+    text = an.text
+    for (pattern, kind), needs in zip(QUIET_CUES, QUIET_NEEDS, strict=True):
+        if not any(w in text for w in needs):
+            continue
         cues.extend(_Cue(m.start(), m.end(), kind) for m in pattern.finditer(an.text))
     cues.sort(key=lambda c: (c.start, -c.end))
     kept: list[_Cue] = []

@@ -68,14 +68,19 @@ def find_meetings(an: Analysis) -> list[MeetingDraft]:
     primary_mentions = [m for m in current if not _is_referred(m)]
     drafts: list[MeetingDraft] = []
     if primary_mentions:
-        first = _build(an, primary_mentions, primary=True).meeting
+        first_draft = _build(an, primary_mentions, primary=True)
+        first = first_draft.meeting
         # A mention with its own place, level or format that the majority does not
         # share ("اجتماع وزراء الدفاع في موسكو في 25 أبريل") is another meeting.
         discordant = [m for m in primary_mentions if _discordant(m, first)]
         if discordant and len(discordant) < len(primary_mentions):
             primary_mentions = [m for m in primary_mentions if m not in discordant]
             referred = sorted(referred + discordant, key=lambda m: m.start)
-        drafts.append(_build(an, primary_mentions, primary=True))
+            drafts.append(_build(an, primary_mentions, primary=True))
+        else:
+            # Same mentions, same vote: _build has no side effects, so the first
+            # draft is what a second build would give.
+            drafts.append(first_draft)
     primary = drafts[0].meeting if drafts else None
     for m in referred:
         if primary and _same_as(m, primary):
@@ -173,7 +178,8 @@ def _mentions(an: Analysis) -> list[Mention]:
 def _describe(an: Analysis, m: Mention, sent) -> None:
     lo, hi = m.start, m.window_end
     before_lo = max(sent.start if sent else 0, m.start - 25)
-    for fm in an.group("format"):
+    # Each lookup below reads only the matches that start in its window (bisection).
+    for fm in an.between(an.group("format"), min(before_lo, lo), hi):
         if lo <= fm.start < hi or (before_lo <= fm.start < lo and fm.entry.form == "alias"):
             if m.format is None or (m.format_strength == "cue" and fm.entry.form == "alias"):
                 m.format = fm.entry.key
@@ -181,36 +187,31 @@ def _describe(an: Analysis, m: Mention, sent) -> None:
                 m.format_at = fm.start
     m.round_match = _round_after(an, m)
     m.round = m.round_match.value if m.round_match else None
-    for lv in an.group("level"):
-        if before_lo <= lv.start < hi:
-            m.level = lv.entry.key
-            break
+    for lv in an.between(an.group("level"), before_lo, hi):
+        m.level = lv.entry.key
+        break
     m.city, m.city_inferred = _city_in(an, lo, hi)
-    dates = [d for d in an.dates if lo <= d.start < hi]
+    dates = an.between(an.dates, lo, hi)
     if dates:
         m.date = dates[0]
-    for pm in an.group("past_markers"):
+    for pm in an.between(an.group("past_markers"), m.start - 30, max(m.start, m.end + 16)):
         # "الاجتماع السابق" / "استكمالاً للاجتماع": right after or just before the noun.
         if m.end <= pm.start <= m.end + 15 or (m.start - 30 <= pm.start < m.start):
             m.past = True
-    for fu in an.group("followup"):
+    for fu in an.between(an.group("followup"), m.start - 40, min(hi, m.end + 40)):
         if m.start - 40 <= fu.start < min(hi, m.end + 40):
             m.future = True
     if m.date and an.published and m.date.date_from and m.date.date_from[:4].isdigit():
         if m.date.date_from > an.published.isoformat() and not m.date.relative:
             m.future = True
-    for sm in an.group("sideline_markers"):
+    for sm in an.between(an.group("sideline_markers"), m.start - 20, m.start):
         if m.start - 20 <= sm.start < m.start:
             m.sideline = True
 
 
 def _round_after(an: Analysis, m: Mention) -> NumberMatch | None:
     """An ordinal or number right after the noun or format name: الجولة الـ22، أستانا 20."""
-    for num in an.numbers:
-        if num.start < m.end:
-            continue
-        if num.start > m.end + 40:
-            break
+    for num in an.between(an.numbers, m.end, m.end + 41):
         gap = an.text[m.end:num.start].split()
         # Allow one or two adjectives between noun and ordinal ("الاجتماع الدولي السابع عشر"),
         # or a format name ("الجولة الـ22 من محادثات").
@@ -246,7 +247,19 @@ def _superlative(an: Analysis, pos: int) -> bool:
 
 
 def _dateline(an: Analysis, d: DateMention) -> bool:
-    """A date standing alone on its line ("2022/07/20 - 09:15") dates the article, not the meeting."""
+    """A date standing alone on its line ("2022/07/20 - 09:15") dates the article, not the meeting.
+
+    Remembered per date span: the primary meeting is voted twice over the same dates.
+    """
+    memo: dict[tuple[int, int], bool] = an.memo.setdefault("dateline", {})  # type: ignore[assignment]
+    key = (d.start, d.end)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _is_dateline(an, d)
+    return found
+
+
+def _is_dateline(an: Analysis, d: DateMention) -> bool:
     # Look at most 300 characters each way: a line longer than that is not a dateline,
     # and scanning whole lines per date is quadratic on a one-line body.
     lo, hi = max(0, d.start - 300), min(len(an.text), d.end + 300)
@@ -263,9 +276,7 @@ def _city_in(an: Analysis, lo: int, hi: int, after_host: bool = False) -> tuple[
     """A city named as the place of the meeting inside ``[lo, hi)``."""
     text = an.text
     capital_nouns = an.lex.words.get("capital_nouns", frozenset())
-    for em in an.group("entity"):
-        if not lo <= em.start < hi:
-            continue
+    for em in an.between(an.group("entity"), lo, hi):
         prev = an.words_before(em.start, 1)
         prev_word = prev[-1] if prev else ""
         if em.entry.kind == "city":
@@ -306,7 +317,7 @@ def _after_capital_descriptor(an: Analysis, pos: int) -> bool:
 
 
 def _named_city_follows(an: Analysis, pos: int) -> bool:
-    return any(em.entry.kind == "city" and pos <= em.start <= pos + 2 for em in an.group("entity"))
+    return any(em.entry.kind == "city" for em in an.between(an.group("entity"), pos, pos + 3))
 
 
 def _is_referred(m: Mention) -> bool:
@@ -452,6 +463,14 @@ def _lead_end(an: Analysis, *, skip_header: bool = False) -> int:
     With ``skip_header``, short header lines (dateline, agency, time) do not count
     as lead sentences, so the lead's first real paragraph is always inside.
     """
+    key = f"lead_end:{skip_header}"  # the same for every call on one article
+    cached = an.memo.get(key)
+    if cached is None:
+        cached = an.memo[key] = _find_lead_end(an, skip_header)
+    return cached  # type: ignore[return-value]
+
+
+def _find_lead_end(an: Analysis, skip_header: bool) -> int:
     counted = 0
     for sent in an.sentences:
         if not skip_header or len(_ARABIC_WORD.findall(an.text[sent.start:sent.end])) >= 4:

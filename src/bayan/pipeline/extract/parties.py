@@ -10,10 +10,10 @@ named ("إدانة الهجمات الإسرائيلية") is not participation.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bayan.arabic.matcher import Match
-from bayan.arabic.normalise import normalise
+from bayan.arabic.normalise import drops_nothing, normalise
 from bayan.models import Participant, Person
 from bayan.pipeline.extract.analysis import ActorMention, Analysis
 from bayan.pipeline.extract.meetings import MeetingDraft
@@ -38,6 +38,7 @@ COLLECTIVE_MAX = 8
 # Connectives that continue a list of parties ("..., إضافة إلى الأمم المتحدة").
 LIST_CONTINUERS = frozenset(normalise(w) for w in (
     "إضافة إلى", "بالإضافة إلى", "فضلا عن", "إلى جانب"))
+_LONGEST_CONTINUER = max(map(len, LIST_CONTINUERS))
 
 
 @dataclass
@@ -45,17 +46,24 @@ class Owners:
     """Which meeting each position of the text talks about."""
 
     anchors: list[tuple[int, int, int]]  # (start, sentence, draft index)
+    # sentence -> its anchors as (start, draft index), in ``anchors`` order: owner()
+    # reads one sentence's anchors instead of every anchor of the article.
+    by_sentence: dict[int, list[tuple[int, int]]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.by_sentence = {}
+        for start, sent, idx in self.anchors:
+            self.by_sentence.setdefault(sent, []).append((start, idx))
 
     def owner(self, an: Analysis, pos: int) -> int:
-        sent = an.sentence_index(pos)
+        in_sentence = self.by_sentence.get(an.sentence_index(pos))
+        if not in_sentence:
+            return 0
         best = None
-        for start, s, idx in self.anchors:
-            if s == sent and start <= pos:
+        for start, idx in in_sentence:
+            if start <= pos:
                 best = idx
-        if best is None:
-            in_sentence = [idx for start, s, idx in self.anchors if s == sent]
-            best = in_sentence[0] if in_sentence else 0
-        return best
+        return in_sentence[0][1] if best is None else best
 
 
 def owners_for(drafts: list[MeetingDraft]) -> Owners:
@@ -65,7 +73,18 @@ def owners_for(drafts: list[MeetingDraft]) -> Owners:
 
 
 def valid_actors(an: Analysis) -> list[ActorMention]:
-    """Actor mentions that name a party, not an adjective or a place."""
+    """Actor mentions that name a party, not an adjective or a place.
+
+    Computed once per article (parties and statements both ask); callers must not
+    change the list.
+    """
+    cached = an.memo.get("valid_actors")
+    if cached is None:
+        cached = an.memo["valid_actors"] = _valid_actors(an)
+    return cached  # type: ignore[return-value]
+
+
+def _valid_actors(an: Analysis) -> list[ActorMention]:
     lex = an.lex
     delegation = lex.words.get("delegation_nouns", frozenset())
     titles = an.group("title")
@@ -78,7 +97,8 @@ def valid_actors(an: Analysis) -> list[ActorMention]:
         if prev_word in TOPIC_HEADS:
             continue
         if a.via == "demonym":
-            after_title = any(0 <= a.start - t.end <= 2 for t in titles)
+            # a title ending 0-2 characters before
+            after_title = bool(an.ending(titles, a.start - 2, a.start + 1))
             chained = bool(out) and out[-1].via == "demonym" and 0 <= a.start - out[-1].end <= 2
             if not (prev_word in delegation or after_title or chained):
                 continue
@@ -95,7 +115,20 @@ def valid_actors(an: Analysis) -> list[ActorMention]:
 
 
 def groups(an: Analysis, actors: list[ActorMention]) -> list[list[ActorMention]]:
-    """Coordinated runs of actor mentions ("روسيا وتركيا وإيران", "الأردن، والعراق")."""
+    """Coordinated runs of actor mentions ("روسيا وتركيا وإيران", "الأردن، والعراق").
+
+    Computed once per list of actors (parties and statements both ask for the runs
+    of :func:`valid_actors`); callers must not change the runs.
+    """
+    cached = an.memo.get("groups")
+    if cached is not None and cached[0] is actors:  # type: ignore[index]
+        return cached[1]  # type: ignore[index]
+    runs = _groups(an, actors)
+    an.memo["groups"] = (actors, runs)
+    return runs
+
+
+def _groups(an: Analysis, actors: list[ActorMention]) -> list[list[ActorMention]]:
     runs: list[list[ActorMention]] = []
     for a in actors:
         if runs:
@@ -112,8 +145,11 @@ def groups(an: Analysis, actors: list[ActorMention]) -> list[list[ActorMention]]
 
 def _is_coordination(gap: str) -> bool:
     stripped = gap.replace(",", " ").replace("،", " ").replace('"', " ").strip()
-    connective = normalise(stripped.removeprefix("و").strip())
-    if connective in LIST_CONTINUERS:
+    connective = stripped.removeprefix("و").strip()
+    # Most gaps are whole clauses: longer than any continuer and with nothing for
+    # normalise() to drop, they cannot fold to one, so they are not folded.
+    foldable = len(connective) <= _LONGEST_CONTINUER or not drops_nothing(connective)
+    if foldable and normalise(connective) in LIST_CONTINUERS:
         return True
     return stripped in {"", "و", "او", "ثم"} and len(gap) <= 6
 
@@ -127,11 +163,30 @@ def _between(an: Analysis, pos: int) -> str | None:
     return "talks" if any(w in TALKS_NOUNS for w in words[:-1]) else "other"
 
 
+def _participation_cue(
+    an: Analysis,
+    run: list[ActorMention],
+    lo: int,
+    level_cues: list[Match],
+    act_cues: list[Match],
+    delegation: frozenset[str],
+) -> bool:
+    """A level or a delegation noun before the run, or an act cue right before or
+    after a list of two or more parties."""
+    first, last = run[0], run[-1]
+    if _cue_near(an, level_cues, lo, first.start):
+        return True
+    prev_words = an.words_before(first.start, 1)
+    if prev_words and prev_words[-1] in delegation:
+        return True
+    # Cues starting 0-2 characters after the run, or ending 0-2 before it.
+    after = an.between(act_cues, last.end, last.end + 3)
+    return len(run) >= 2 and bool(after or an.ending(act_cues, first.start - 2, first.start + 1))
+
+
 def _cue_near(an: Analysis, matches: list[Match], lo: int, hi: int) -> Match | None:
-    for m in matches:
-        if lo <= m.start < hi:
-            return m
-    return None
+    near = an.between(matches, lo, hi)
+    return near[0] if near else None
 
 
 def assign(an: Analysis, drafts: list[MeetingDraft], owners: Owners) -> None:
@@ -157,38 +212,31 @@ def assign(an: Analysis, drafts: list[MeetingDraft], owners: Owners) -> None:
 
     for run in groups(an, actors):
         first, last = run[0], run[-1]
-        sent = an.sentences[an.sentence_index(first.start)]
-        if an.sentence_index(first.start) in future_sentences:
+        sent_i = an.sentence_index(first.start)
+        if sent_i in future_sentences:
             continue
-        idx = owners.owner(an, first.start)
-        before_lo = max(sent.start, first.start - 45)
-        after_hi = min(sent.end, last.end + 30)
-        role_before = _cue_near(an, role_cues, before_lo, first.start)
-        role_after = _cue_near(an, role_cues, last.end, after_hi)
-        level_before = _cue_near(an, level_cues, before_lo, first.start)
-        prev_words = an.words_before(first.start, 1)
-        delegation_before = bool(prev_words) and prev_words[-1] in delegation
-        verb_before = any(0 <= first.start - c.end <= 2 for c in act_cues)
-        verb_after = any(0 <= c.start - last.end <= 2 for c in act_cues) and len(run) >= 2
-        host_before = any(0 <= first.start - h.end <= 12 for h in host_verbs)
+        sent = an.sentences[sent_i]
         between = _between(an, first.start)
         if between == "other":
             continue  # "التوتر بين يريفان وباكو": named, not meeting
+        idx = owners.owner(an, first.start)
         country = drafts[idx].meeting.country
+        # Each cue is looked up only when the tests before it did not decide (the
+        # lookups have no side effects, so the order of the tests is unchanged).
+        role_after = _cue_near(an, role_cues, last.end, min(sent.end, last.end + 30))
+        before_lo = max(sent.start, first.start - 45)
         if role_after and role_after.entry.key in {"observer", "guarantor"}:
             role = role_after.entry.key
-        elif host_before and (not country or any(a.actor == country for a in run)):
-            role = "host"
-        elif host_before or between == "talks":
+        elif an.ending(host_verbs, first.start - 12, first.start + 1):  # host verb 0-12 before
+            role = "host" if not country or any(a.actor == country for a in run) else "participant"
+        elif between == "talks":
             role = "participant"
-        elif role_before:
+        elif role_before := _cue_near(an, role_cues, before_lo, first.start):
             role = role_before.entry.key
-        elif level_before or delegation_before or verb_after or (verb_before and len(run) >= 2):
+        elif _participation_cue(an, run, before_lo, level_cues, act_cues, delegation):
             role = "participant"
-        elif any(a.via == "person" for a in run):
-            continue  # people are handled below, with their titles
         else:
-            continue
+            continue  # no participation context (people are handled below, with their titles)
         for a in run:
             add(idx, a, role)
 
@@ -304,7 +352,7 @@ def _people(an: Analysis, drafts: list[MeetingDraft], owners: Owners,
 def _title_before(an: Analysis, titles: list[Match], pos: int) -> Match | None:
     """The title of office just before a name, skipping a demonym or two."""
     best = None
-    for t in titles:
+    for t in an.ending(titles, pos - 40, pos + 1):  # titles ending 0-40 characters before
         if t.end <= pos and pos - t.end <= 40 and len(an.text[t.end:pos].split()) <= 4:
             best = t
     return best

@@ -13,7 +13,7 @@ import re
 
 from bayan.arabic.matcher import Match
 from bayan.models import Meeting, Statement
-from bayan.pipeline.extract.analysis import Analysis
+from bayan.pipeline.extract.analysis import ActorMention, Analysis
 from bayan.pipeline.extract.meetings import MeetingDraft
 from bayan.pipeline.extract.parties import Owners, groups, valid_actors
 
@@ -47,17 +47,14 @@ def extract_statements(an: Analysis, drafts: list[MeetingDraft], owners: Owners)
             if nxt.start > cue.end:
                 scope_end = nxt.start
                 break
-        for b in breaks:
-            if cue.end <= b.start < scope_end:
-                scope_end = b.start
-                break
+        for b in an.between(breaks, cue.end, scope_end):
+            scope_end = b.start
+            break
         scored: dict[str, int] = {}
         first_pos: dict[str, int] = {}
-        for t in topics:
-            if cue.end <= t.start < scope_end:
-                weight = _weight(t)
-                scored[t.entry.key] = scored.get(t.entry.key, 0) + weight
-                first_pos.setdefault(t.entry.key, t.start)
+        for t in an.between(topics, cue.end, scope_end):
+            scored[t.entry.key] = scored.get(t.entry.key, 0) + _weight(t)
+            first_pos.setdefault(t.entry.key, t.start)
         chosen = [k for k, v in scored.items() if v >= MIN_TOPIC_SCORE]
         if not chosen:
             continue
@@ -105,11 +102,11 @@ def _effective_cues(an: Analysis, acts: list[Match]) -> list[tuple[Match, str, M
     """
     out: list[tuple[Match, str, Match]] = []
     strong_in: dict[int, Match] = {}
-    actor_spans = [(a.start, a.end) for a in an.actors if a.via in {"name", "alias"}]
+    named = [a for a in an.actors if a.via in {"name", "alias"}]
     speech = an.group("speech_verbs")
     text = an.text
     for cue in acts:
-        if _spurious(an, cue, actor_spans):
+        if _spurious(an, cue, named):
             continue
         sent = an.sentence_index(cue.start)
         gov = strong_in.get(sent)
@@ -185,7 +182,7 @@ def _resumption(an: Analysis, cue: Match) -> Match | None:
     return Match(pos + 1, pos + 5, cue.entry, 0)
 
 
-def _spurious(an: Analysis, cue: Match, actor_spans: list[tuple[int, int]]) -> bool:
+def _spurious(an: Analysis, cue: Match, named: list[ActorMention]) -> bool:
     """Cue forms that are really other words.
 
     A two-letter verb with a preposition is another word (ب + حث = بحث "discussed");
@@ -198,7 +195,7 @@ def _spurious(an: Analysis, cue: Match, actor_spans: list[tuple[int, int]]) -> b
         return True
     if cue.entry.form == "weak" and "ب" in clitics:
         return True
-    return any(s < cue.end and cue.start < e for s, e in actor_spans)
+    return bool(an.overlapping(named, cue.start, cue.end))
 
 
 def _weight(m: Match) -> int:
@@ -221,7 +218,8 @@ def _holders(an: Analysis, cue: Match, sent_start: int, scope_end: int, joint: l
     window_lo = max(sent_start, cue.start - 60)
     window_hi = min(scope_end, cue.end + 40)
     # A named official right after the verb (VSO) or before it (SVO).
-    for p in people:
+    # Only matches that start in the window can qualify (bisection, not a scan).
+    for p in an.between(people, min(window_lo, cue.end), cue.end + 5):
         if cue.end <= p.start <= cue.end + 4 or (window_lo <= p.start and p.end <= cue.start
                                                   and cue.start - p.end <= 25):
             actor = (p.entry.data or {}).get("actor")
@@ -233,7 +231,7 @@ def _holders(an: Analysis, cue: Match, sent_start: int, scope_end: int, joint: l
             return sorted({a.actor for a in run}, key=[a.actor for a in run].index), "outlet", None
         if len(run) == 1 and 0 <= first.start - cue.end <= 12 and first.via in {"demonym", "person"}:
             return [first.actor], "person" if first.via == "person" else "outlet", None
-    for j in joint:
+    for j in an.between(joint, min(window_lo, cue.end), max(window_hi + 1, cue.start)):
         if cue.end <= j.start <= window_hi or window_lo <= j.start < cue.start:
             attribution = "statement" if "بيان" in j.entry.key or "اعلان" in j.entry.key else "outlet"
             return _signatories(meeting), attribution, None
@@ -253,12 +251,12 @@ def _clause_start(an: Analysis, cue: Match, sent_start: int) -> int:
 
 
 def _negated(negations: list[Match], cue: Match, an: Analysis) -> bool:
-    return any(0 <= cue.start - n.end <= 2 for n in negations)
+    return bool(an.ending(negations, cue.start - 2, cue.start + 1))  # a negation 0-2 chars before
 
 
 def _target(an: Analysis, actors, holders: list[str], lo: int, hi: int) -> str | None:
-    for a in an.actors:
-        if lo <= a.start < hi and a.actor not in holders and a.via in {"name", "alias", "demonym"}:
+    for a in an.between(an.actors, lo, hi):
+        if a.actor not in holders and a.via in {"name", "alias", "demonym"}:
             row = an.lex.actors.get(a.actor, {})
             if row.get("type") in {"state", "nonstate"}:
                 return a.actor
