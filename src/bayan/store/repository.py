@@ -9,6 +9,7 @@ disagreements between outlets stay visible.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
 from collections import defaultdict
@@ -18,7 +19,19 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, delete, func, insert, select, text, true, update
+from sqlalchemy import (
+    Engine,
+    Text,
+    bindparam,
+    cast,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    true,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from bayan.arabic.normalise import normalise
@@ -44,7 +57,7 @@ SHINGLE = 5
 NEAR_DUP_THRESHOLD = 0.8
 MINHASH_MAX_CHARS = 1_000_000  # shingle at most this much: memory stays flat on huge bodies
 DATE_WINDOW_DAYS = 3
-LINK_CANDIDATES = 200  # per lookup when linking a meeting (most recent records first)
+LINK_CANDIDATES = 60  # per lookup when linking a meeting (most recent records first)
 UNDATED_RECENT = 50  # undated records a dated meeting with no named format is compared with
 # follow-ups that a later meeting can fulfil (a working group or mechanism is not a meeting)
 LINKABLE_FOLLOWUPS = frozenset({"summit", "meeting", "round", "ministerial"})
@@ -612,10 +625,22 @@ class Store:
     def _link(self, s: Session, vals: dict[str, Any], actors: set[str], exclude: set[int]) -> int:
         """Id of the compatible meeting record for these values, creating one if needed."""
         conn = s.connection()
-        summaries = {mid: summary for mid, summary in self._candidates(s, vals).items() if mid not in exclude}
+        city = vals.get("city")
+        raw: dict[int, Any] = {}
+        for mid, rec_city, summary in self._candidates(s, vals):
+            if mid in exclude or mid in raw:
+                continue
+            if city and rec_city and not _same(city, rec_city):
+                # another city: cannot be this meeting (unless a minority source of the
+                # record named this city; its merged city is what linking compares)
+                continue
+            raw[mid] = summary
+        summaries: dict[int, dict[str, Any]] = {
+            mid: json.loads(x) if isinstance(x, str) else x for mid, x in raw.items() if x is not None
+        }
         best: tuple[float, int] | None = None
-        if summaries:
-            missing = [mid for mid, summary in summaries.items() if summary is None]
+        if raw:
+            missing = [mid for mid, x in raw.items() if x is None]
             if missing:  # records written before migration 0006, until they are recomputed
                 summaries.update(_summaries_from_sources(conn, missing))
             for mid in sorted(summaries):
@@ -636,8 +661,14 @@ class Store:
             },
         ).scalar_one()
 
-    def _candidates(self, s: Session, vals: dict[str, Any]) -> dict[int, dict[str, Any] | None]:
-        """Records this meeting could be (id → link summary), from a few bounded indexed lookups.
+    def _candidates(self, s: Session, vals: dict[str, Any]) -> Iterator[tuple[int, str | None, Any]]:
+        """Records this meeting could be — (id, city, link summary as stored) — from a few
+        bounded indexed lookups (a record may come more than once)."""
+        conn = s.connection()
+        return itertools.chain.from_iterable(conn.execute(stmt, params) for stmt, params in self._lookups(vals))
+
+    def _lookups(self, vals: dict[str, Any]) -> list[tuple[Any, dict[str, Any]]]:
+        """The candidate lookups for a meeting's values: (statement, parameters).
 
         Dated meetings look in their date window; records without a day are reached
         only through something specific (same format and round, same city, same
@@ -645,7 +676,6 @@ class Store:
         a dated meeting also looked at the 200 latest undated records of any compatible
         format, which at scale was 200 candidates for every meeting linked.
         """
-        conn = s.connection()
         fmt = _explicit(vals, "format")
         allowed = sorted({fmt, *format_overlaps().get(fmt, ()), "other", "bilateral"}) if fmt else None
         lookups: list[tuple[Any, dict[str, Any]]] = []
@@ -677,15 +707,13 @@ class Store:
             if prefix:  # every date that starts with the prefix ("2023-04" → [2023-04, 2023-05))
                 add("month", prefix=prefix, prefix_end=prefix[:-1] + chr(ord(prefix[-1]) + 1))
         if fmt and vals.get("round") is not None:
-            add("format_round", fmt=fmt, round=vals["round"])
+            # a dated meeting finds the dated records of its round in its window already
+            add("format_round_undated" if kind == "day" else "format_round", fmt=fmt, round=vals["round"])
         if vals.get("city"):
             add("city_undated" if kind == "day" else "city", city=vals["city"])
         if fmt and fmt not in {"other", "bilateral"} and kind != "day":
             add("format", fmt=fmt)
-        found: dict[int, dict[str, Any] | None] = {}
-        for stmt, params in lookups:
-            found.update((mid, summary) for mid, summary in conn.execute(stmt, params))
-        return found
+        return lookups
 
     @staticmethod
     def _compat(
@@ -1552,6 +1580,7 @@ def _candidate_lookups() -> dict[str, Any]:
         "undated_recent": undated,
         "month": (m.start_date >= bindparam("prefix")) & (m.start_date < bindparam("prefix_end")),
         "format_round": (m.format == bindparam("fmt")) & (m.round == bindparam("round")),
+        "format_round_undated": (m.format == bindparam("fmt")) & (m.round == bindparam("round")) & undated,
         "city": m.city == bindparam("city"),
         "city_undated": (m.city == bindparam("city")) & undated,
         "format": m.format == bindparam("fmt"),
@@ -1562,7 +1591,9 @@ def _candidate_lookups() -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, cond in base.items():
         limit = UNDATED_RECENT if name == "undated_recent" else LINK_CANDIDATES
-        q = select(m.id, m.link_summary).order_by(m.id.desc()).limit(limit)
+        # the summary comes as stored (JSON text on SQLite): decoded only for records
+        # that pass the city check in Store._link
+        q = select(m.id, m.city, cast(m.link_summary, Text)).order_by(m.id.desc()).limit(limit)
         out[name] = q.where(cond)
         if name in _FORMAT_FILTERED:
             out[name + "_fmt"] = q.where(cond, fmt_ok)
