@@ -9,9 +9,10 @@ Each run ingests the same generated corpus (``bench/corpus.py``, JSON Lines) int
 fresh SQLite file:
 
 * ``single process`` — the path of ``bayan ingest`` without flags: ``iter_inputs`` →
-  ``bayan.core.process`` → ``Store.add_document``. The time spent inside
-  ``add_document`` is reported too: that is the writer's share, which Dask does not
-  parallelise.
+  ``bayan.pipeline.load.extract_local`` → ``store_stream`` (100 documents per
+  transaction). The time spent inside ``Store.add_documents`` is reported too: that is
+  the writer's share, which Dask does not parallelise (the workers do take the
+  normalised text, MinHash and JSON off it, ``StoreReady``).
 * ``dask N workers`` — the path of ``bayan ingest --workers N``: a LocalCluster of N
   processes (1 thread each), ``bayan.pipeline.distributed.ingest_stream`` (extraction on
   the workers, storing in input order here). Cluster start-up (a few seconds) is timed
@@ -58,24 +59,29 @@ def db_digest(path: Path) -> str:
 
 
 def single(corpus: Path, db: Path) -> tuple[float, float, dict[str, int]]:
-    from bayan.core import process
+    """The path of ``bayan ingest`` without Dask; also returns the time spent storing."""
     from bayan.pipeline.extract.lexicon import load_lexicon
-    from bayan.pipeline.ingest import InputError, iter_inputs
+    from bayan.pipeline.ingest import iter_inputs
+    from bayan.pipeline.load import extract_local, store_stream
     from bayan.store import Store
 
     store = Store(f"sqlite:///{db}")
     load_lexicon()
     tally: dict[str, int] = {}
     writing = 0.0
-    started = time.perf_counter()
-    for item in iter_inputs([corpus]):
-        if isinstance(item, InputError):
-            tally["failed"] = tally.get("failed", 0) + 1
-            continue
-        doc = process(item)
+    add_documents = store.add_documents
+
+    def timed(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202 - a pass-through
+        nonlocal writing
         t = time.perf_counter()
-        _, status = store.add_document(doc, raw_text=item.text, html=item.html)
-        writing += time.perf_counter() - t
+        try:
+            return add_documents(*args, **kwargs)
+        finally:
+            writing += time.perf_counter() - t
+
+    store.add_documents = timed  # type: ignore[method-assign]
+    started = time.perf_counter()
+    for _item, status, _error in store_stream(extract_local(iter_inputs([corpus])), store):
         tally[status] = tally.get(status, 0) + 1
     elapsed = time.perf_counter() - started
     store.close()

@@ -1,14 +1,21 @@
-"""Ingest throughput (articles/s) and database size per 1,000 articles.
+"""Ingest throughput and memory as the store grows (10k, 100k, 1M articles).
 
 Usage:
-    python bench/ingest.py                 # 1,000 generated articles, seed 1
-    python bench/ingest.py --n 2000 --seed 3
+    python bench/ingest.py --n 10000                  # one process, fresh SQLite file
+    python bench/ingest.py --n 100000 --marks 10      # a line every 10,000 articles
+    python bench/ingest.py --n 10000 --workers 2      # extraction on a 2-worker LocalCluster
+    python bench/ingest.py --n 10000 --db postgresql://user@host/db   # an empty database
 
-Articles come from ``bench/corpus.py`` (streamed, never all in memory) and go through
-the same path as ``bayan ingest``: ``iter_inputs`` on a JSON Lines file → full
-extraction (``bayan.core.process``) → ``Store.add_document`` (deduplication, MinHash,
-meeting linking, full-text index) into a fresh SQLite file. Prints figures; asserts
-nothing (speed targets are not unit tests).
+Articles come from ``bench/corpus.py`` (generated into a JSON Lines file first, streamed
+from it) and go through the code of ``bayan ingest``: ``iter_inputs`` → extraction
+(``bayan.pipeline.load.extract_local``, or Dask workers with ``--workers``) →
+``bayan.pipeline.load.store_stream`` (100 documents per transaction: deduplication,
+MinHash, meeting linking, full-text index).
+
+At each mark it prints the rate over the last interval and overall, the resident
+memory of this process and its peak, so you can see whether throughput and memory stay
+flat as the store grows (ingest streams: memory should not grow with the corpus).
+Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
@@ -25,9 +32,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import write  # noqa: E402
 
+PART = 10_000
+
 
 def _rss_mb() -> float:
-    """Resident memory now (Linux /proc), to show that it stays flat as the store grows."""
+    """Resident memory now (Linux /proc)."""
     try:
         pages = int(Path("/proc/self/statm").read_text().split()[1])
     except (OSError, ValueError, IndexError):
@@ -36,49 +45,77 @@ def _rss_mb() -> float:
 
 
 def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6  # KiB on Linux
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=1000, help="articles to ingest (default 1,000)")
+    parser.add_argument("--n", type=int, default=10_000, help="articles to ingest (default 10,000)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--marks", type=int, default=10, help="progress lines (default 10)")
+    parser.add_argument("--workers", type=int, default=0, help="extract on a LocalCluster of N workers")
+    parser.add_argument("--db", help="database URL (default: a fresh SQLite file in a temporary directory)")
+    parser.add_argument("--tmp", help="directory for the corpus and database (default: system temp)")
     args = parser.parse_args()
 
-    from bayan.core import process
     from bayan.pipeline.extract.lexicon import load_lexicon
-    from bayan.pipeline.ingest import InputError, iter_inputs
+    from bayan.pipeline.ingest import iter_inputs
+    from bayan.pipeline.load import extract_local, store_stream
     from bayan.store import Store
 
-    with tempfile.TemporaryDirectory(prefix="bayan-ingest-") as tmp:
-        corpus = Path(tmp) / "corpus.jsonl"
-        write(args.n, args.seed, str(corpus))
-        db = Path(tmp) / "bayan.db"
-        store = Store(f"sqlite:///{db}")
+    with tempfile.TemporaryDirectory(prefix="bayan-ingest-", dir=args.tmp) as tmp:
+        corpus = Path(tmp) / "corpus"
+        corpus.mkdir()
+        t0 = time.perf_counter()
+        # files of PART articles (~26 MB): bayan ingest refuses input files over 60 MB
+        for start in range(0, args.n, PART):
+            write(min(PART, args.n - start), args.seed, str(corpus / f"part-{start // PART:04d}.jsonl"), start=start)
+        size_mb = sum(p.stat().st_size for p in corpus.iterdir()) / 1e6
+        print(f"generated {args.n:,} articles in {time.perf_counter() - t0:.0f} s ({size_mb:.0f} MB)", flush=True)
+        db = args.db or f"sqlite:///{Path(tmp) / 'bayan.db'}"
+        store = Store(db)
         load_lexicon()  # one-off start-up cost, not per article
+        client = None
+        if args.workers:
+            from bayan.pipeline.distributed import dask_client, extract_stream
+
+            cm = dask_client(args.workers, None)
+            client = cm.__enter__()
+            pairs = extract_stream(iter_inputs([corpus]), client)
+        else:
+            pairs = extract_local(iter_inputs([corpus]))
         tally: dict[str, int] = {}
+        step = max(1, args.n // args.marks)
         started = time.perf_counter()
-        marks = {max(1, args.n * k // 4) for k in range(1, 5)}
+        cpu0 = time.process_time()
+        last_t, last_n = started, 0
         done = 0
-        for item in iter_inputs([corpus]):
+        print(f"{'articles':>10} {'interval/s':>11} {'overall/s':>10} {'CPU/s':>7} {'RSS MB':>7} {'peak MB':>8}")
+        for _item, status, error in store_stream(pairs, store):
             done += 1
-            if done in marks:
-                print(f"  after {done:,}: resident {_rss_mb():.0f} MB, peak {_peak_mb():.0f} MB, "
-                      f"{done / (time.perf_counter() - started):.1f} articles/s", flush=True)
-            if isinstance(item, InputError):
-                tally["failed"] = tally.get("failed", 0) + 1
-                continue
-            _, status = store.add_document(process(item), raw_text=item.text, html=item.html)
+            if error:
+                print(f"  {error}", flush=True)
             tally[status] = tally.get(status, 0) + 1
+            if done % step == 0 or done == args.n:
+                now = time.perf_counter()
+                cpu = time.process_time() - cpu0
+                print(f"{done:>10,} {(done - last_n) / (now - last_t):>11.1f} {done / (now - started):>10.1f} "
+                      f"{done / cpu:>7.1f} {_rss_mb():>7.0f} {_peak_mb():>8.0f}", flush=True)
+                last_t, last_n = now, done
         elapsed = time.perf_counter() - started
+        if client is not None:
+            cm.__exit__(None, None, None)
         counts = store.counts()
         store.close()
         size = sum(p.stat().st_size for p in Path(tmp).glob("bayan.db*"))
 
-    print(f"ingested {args.n:,} generated articles (seed {args.seed}) in {elapsed:.1f} s: "
-          + ", ".join(f"{k} {v}" for k, v in sorted(tally.items())))
-    print(f"ingest throughput: {args.n / elapsed:.1f} articles/s (read + extract + store, one process)")
-    print(f"database size: {size / 1e6:.1f} MB total, {size / 1e6 / args.n * 1000:.1f} MB per 1,000 articles")
+    mode = f"{args.workers} Dask workers + this writer" if args.workers else "one process"
+    print(f"ingested {args.n:,} generated articles (seed {args.seed}) in {elapsed:.0f} s ({mode}): "
+          + ", ".join(f"{k} {v:,}" for k, v in sorted(tally.items())))
+    print(f"ingest throughput: {args.n / elapsed:.1f} articles/s; 1M articles would take "
+          f"{1e6 / (args.n / elapsed) / 3600:.1f} h at this rate")
+    if not args.db:
+        print(f"database size: {size / 1e6:.0f} MB, {size / 1e6 / args.n * 1000:.1f} MB per 1,000 articles")
     print("rows: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
 
 

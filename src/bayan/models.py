@@ -153,6 +153,9 @@ class Document:
     meetings: list[Meeting] = field(default_factory=list)
     framing: list[Framing] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # derived values the store needs (bayan.store.repository.StoreReady), when computed
+    # where the document was extracted; never part of the output
+    store_ready: Any = field(default=None, repr=False, compare=False)
 
     def to_dict(self, include_body: bool = True) -> dict[str, Any]:
         data: dict[str, Any] = {

@@ -97,10 +97,14 @@ def extract_chunk(items: list[RawInput], fingerprint: str | None = None) -> list
                 f"worker on {socket.gethostname()} runs other Bayan extraction code or data "
                 f"({_loaded_fingerprint}) than the client ({fingerprint}); install the same "
                 "version everywhere")
+    from bayan.store.repository import store_ready
+
     results: list[Document | ExtractionFailure] = []
     for item in items:
         try:
-            results.append(process(item))
+            doc = process(item)
+            doc.store_ready = store_ready(doc)  # normalised text, MinHash, JSON: off the single writer
+            results.append(doc)
         except Exception as exc:  # noqa: BLE001 - reported per article, like the local path
             results.append(ExtractionFailure.of(exc))
     return results

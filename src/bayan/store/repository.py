@@ -15,6 +15,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
@@ -184,6 +185,36 @@ def band_hashes(sig: bytes) -> list[tuple[int, int]]:
 
 def _sig_bytes(mh) -> bytes:  # noqa: ANN001
     return mh.hashvalues.astype("<u8").tobytes()
+
+
+@dataclass(frozen=True)
+class StoreReady:
+    """What storing a document derives from the document alone.
+
+    Normalising the body, its MinHash and the extraction JSON are about a third of the
+    writer's work per article. ``bayan ingest --workers`` computes them on the Dask
+    workers (``Document.store_ready``), so the single writer does not.
+    """
+
+    body_norm: str
+    title_norm: str
+    signature: bytes | None  # MinHash values, little-endian uint64; None when the body has no words
+    payload: str  # Document.to_dict(include_body=False) as JSON
+
+
+def extraction_payload(doc: Document) -> str:
+    return json.dumps(doc.to_dict(include_body=False), ensure_ascii=False, sort_keys=True)
+
+
+def store_ready(doc: Document) -> StoreReady:
+    body_norm = normalise(doc.body or "")
+    mh = minhash_of(body_norm)
+    return StoreReady(
+        body_norm=body_norm,
+        title_norm=normalise(doc.title or ""),
+        signature=_sig_bytes(mh) if mh is not None else None,
+        payload=extraction_payload(doc),
+    )
 
 
 def _parse_date(value: str | None) -> tuple[str, date | None, tuple[int, int] | None]:
@@ -390,11 +421,10 @@ class Store:
 
     # ---- near-duplicate index
 
-    def _find_near(self, s: Session, mh) -> tuple[int, float] | None:  # noqa: ANN001
+    def _find_near(self, s: Session, sig: bytes) -> tuple[int, float] | None:
         """The most similar original document at Jaccard ≥ NEAR_DUP_THRESHOLD, via the stored bands."""
         import numpy as np
 
-        sig = _sig_bytes(mh)
         conn = s.connection()
         params: dict[str, Any] = {"lim": LSH_MAX_CANDIDATES}
         for b, h in band_hashes(sig):
@@ -467,11 +497,9 @@ class Store:
             return existing, "duplicate"
 
         body = doc.body or ""
-        body_norm = normalise(body)
-        mh = minhash_of(body_norm)
-        near = self._find_near(s, mh) if mh is not None else None
-        sig = _sig_bytes(mh) if mh is not None else None
-        title_norm = normalise(doc.title or "")
+        ready = doc.store_ready if isinstance(doc.store_ready, StoreReady) else store_ready(doc)
+        body_norm, title_norm, sig = ready.body_norm, ready.title_norm, ready.signature
+        near = self._find_near(s, sig) if sig is not None else None
         doc_id = conn.execute(
             _INSERT_DOCUMENT,
             {
@@ -495,7 +523,7 @@ class Store:
         ).scalar_one()
         if self.is_sqlite and self._has_fts(s):
             conn.execute(_SQL_FTS_INSERT, {"id": doc_id, "b": body_norm, "t": title_norm})
-        self._add_extraction(s, doc_id, doc, version)
+        self._add_extraction(s, doc_id, doc, version, ready.payload)
         if near:
             # stored and searchable, but its facts are not counted twice
             self._store_framing(s, doc_id, doc)
@@ -505,8 +533,9 @@ class Store:
         self._store_facts(s, doc_id, doc)
         return doc_id, "new"
 
-    def _add_extraction(self, s: Session, doc_id: int, doc: Document, version: str) -> None:
-        payload = json.dumps(doc.to_dict(include_body=False), ensure_ascii=False, sort_keys=True)
+    def _add_extraction(self, s: Session, doc_id: int, doc: Document, version: str, payload: str | None = None) -> None:
+        if payload is None:
+            payload = extraction_payload(doc)
         s.connection().execute(
             _INSERT_EXTRACTION, {"document_id": doc_id, "extractor_version": version, "payload": payload}
         )
