@@ -12,8 +12,8 @@ from it) and go through the code of ``bayan ingest``: ``iter_inputs`` → extrac
 ``bayan.pipeline.load.store_stream`` (100 documents per transaction: deduplication,
 MinHash, meeting linking, full-text index).
 
-At each mark it prints the rate over the last interval and overall, the resident
-memory of this process and its peak, so you can see whether throughput and memory stay
+At each mark it prints the rate over the last interval and overall (corpus generation
+left out), the resident memory of this process and its peak, the database size, so you can see whether throughput and memory stay
 flat as the store grows (ingest streams: memory should not grow with the corpus).
 Prints figures; asserts nothing.
 """
@@ -26,7 +26,9 @@ import resource
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -42,6 +44,10 @@ def _rss_mb() -> float:
     except (OSError, ValueError, IndexError):
         return float("nan")
     return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+def _db_mb(tmp: str) -> float:
+    return sum(p.stat().st_size for p in Path(tmp).glob("bayan.db*")) / 1e6
 
 
 def _peak_mb() -> float:
@@ -66,12 +72,21 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bayan-ingest-", dir=args.tmp) as tmp:
         corpus = Path(tmp) / "corpus"
         corpus.mkdir()
-        t0 = time.perf_counter()
-        # files of PART articles (~26 MB): bayan ingest refuses input files over 60 MB
-        for start in range(0, args.n, PART):
-            write(min(PART, args.n - start), args.seed, str(corpus / f"part-{start // PART:04d}.jsonl"), start=start)
-        size_mb = sum(p.stat().st_size for p in corpus.iterdir()) / 1e6
-        print(f"generated {args.n:,} articles in {time.perf_counter() - t0:.0f} s ({size_mb:.0f} MB)", flush=True)
+        gen_time = 0.0
+
+        def inputs() -> Iterator[Any]:
+            """The corpus in files of PART articles (bayan ingest refuses files over 60 MB),
+            each generated just before it is read and deleted after, so 1M articles need
+            no 2.6 GB of corpus on disk up front."""
+            nonlocal gen_time
+            for start in range(0, args.n, PART):
+                t = time.perf_counter()
+                part = corpus / f"part-{start // PART:04d}.jsonl"
+                write(min(PART, args.n - start), args.seed, str(part), start=start)
+                gen_time += time.perf_counter() - t
+                yield from iter_inputs([part])
+                part.unlink()
+
         db = args.db or f"sqlite:///{Path(tmp) / 'bayan.db'}"
         store = Store(db)
         load_lexicon()  # one-off start-up cost, not per article
@@ -81,33 +96,34 @@ def main() -> None:
 
             cm = dask_client(args.workers, None)
             client = cm.__enter__()
-            pairs = extract_stream(iter_inputs([corpus]), client)
+            pairs = extract_stream(inputs(), client)
         else:
-            pairs = extract_local(iter_inputs([corpus]))
+            pairs = extract_local(inputs())
         tally: dict[str, int] = {}
         step = max(1, args.n // args.marks)
         started = time.perf_counter()
         cpu0 = time.process_time()
         last_t, last_n = started, 0
         done = 0
-        print(f"{'articles':>10} {'interval/s':>11} {'overall/s':>10} {'CPU/s':>7} {'RSS MB':>7} {'peak MB':>8}")
+        print(f"{'articles':>10} {'interval/s':>11} {'overall/s':>10} {'CPU/s':>7} {'RSS MB':>7} {'peak MB':>8} "
+              f"{'DB MB':>7}")
         for _item, status, error in store_stream(pairs, store):
             done += 1
             if error:
                 print(f"  {error}", flush=True)
             tally[status] = tally.get(status, 0) + 1
             if done % step == 0 or done == args.n:
-                now = time.perf_counter()
+                now = time.perf_counter() - gen_time  # generating the corpus is not ingest
                 cpu = time.process_time() - cpu0
                 print(f"{done:>10,} {(done - last_n) / (now - last_t):>11.1f} {done / (now - started):>10.1f} "
-                      f"{done / cpu:>7.1f} {_rss_mb():>7.0f} {_peak_mb():>8.0f}", flush=True)
+                      f"{done / cpu:>7.1f} {_rss_mb():>7.0f} {_peak_mb():>8.0f} {_db_mb(tmp):>7.0f}", flush=True)
                 last_t, last_n = now, done
-        elapsed = time.perf_counter() - started
+        elapsed = time.perf_counter() - started - gen_time
         if client is not None:
             cm.__exit__(None, None, None)
         counts = store.counts()
         store.close()
-        size = sum(p.stat().st_size for p in Path(tmp).glob("bayan.db*"))
+        size = _db_mb(tmp) * 1e6
 
     mode = f"{args.workers} Dask workers + this writer" if args.workers else "one process"
     print(f"ingested {args.n:,} generated articles (seed {args.seed}) in {elapsed:.0f} s ({mode}): "

@@ -269,8 +269,15 @@ def _strong_date_match(a: str | None, b: str | None) -> bool:
 
 def _same(a: Any, b: Any) -> bool:
     if isinstance(a, str) and isinstance(b, str):
-        return normalise(a).casefold().strip() == normalise(b).casefold().strip()
+        return a == b or _fold_key(a) == _fold_key(b)
     return a == b
+
+
+@lru_cache(maxsize=4096)
+def _fold_key(value: str) -> str:
+    """Comparison form of a city or format name; linking compares the same few names
+    thousands of times per thousand articles."""
+    return normalise(value).casefold().strip()
 
 
 def _doc_order_key(doc: DocumentRow) -> tuple[str, int]:
