@@ -59,6 +59,9 @@ NEAR_DUP_THRESHOLD = 0.8
 MINHASH_MAX_CHARS = 1_000_000  # shingle at most this much: memory stays flat on huge bodies
 DATE_WINDOW_DAYS = 3
 LINK_CANDIDATES = 60  # per lookup when linking a meeting (most recent records first)
+# merge a new report into its record incrementally when that gives the full recompute's
+# result (Store._append_source); False recomputes every time (tests compare the two)
+INCREMENTAL_MERGE = True
 UNDATED_RECENT = 50  # undated records a dated meeting with no named format is compared with
 # follow-ups that a later meeting can fulfil (a working group or mechanism is not a meeting)
 LINKABLE_FOLLOWUPS = frozenset({"summit", "meeting", "round", "ministerial"})
@@ -185,6 +188,17 @@ def band_hashes(sig: bytes) -> list[tuple[int, int]]:
 
 def _sig_bytes(mh) -> bytes:  # noqa: ANN001
     return mh.hashvalues.astype("<u8").tobytes()
+
+
+@dataclass(frozen=True)
+class NewSource:
+    """One document's report of a meeting, as merged into the meeting's record."""
+
+    document_id: int
+    published: str | None
+    primary: bool
+    values: dict[str, Any]
+    actors: set[str]
 
 
 @dataclass(frozen=True)
@@ -653,7 +667,16 @@ class Store:
         ):
             if rows:
                 conn.execute(stmt, rows)
-        for mid in used:
+        for mid, src_row in zip(used, sources, strict=True):
+            new = NewSource(
+                document_id=doc_id,
+                published=doc.published,
+                primary=src_row["primary"],
+                values=src_row["values"],
+                actors={p["actor"] for p in participants if p["meeting_id"] == mid and p["actor"]},
+            )
+            if INCREMENTAL_MERGE and self._append_source(s, mid, new):
+                continue
             self._recompute(s, mid)
 
     # ---- meeting linking and merging
@@ -671,12 +694,11 @@ class Store:
                 # record named this city; its merged city is what linking compares)
                 continue
             raw[mid] = summary
-        summaries: dict[int, dict[str, Any]] = {
-            mid: json.loads(x) if isinstance(x, str) else x for mid, x in raw.items() if x is not None
-        }
+        decoded = {mid: json.loads(x) if isinstance(x, str) else x for mid, x in raw.items()}
+        summaries: dict[int, dict[str, Any]] = {mid: x for mid, x in decoded.items() if isinstance(x, dict)}
         best: tuple[float, int] | None = None
         if raw:
-            missing = [mid for mid, x in raw.items() if x is None]
+            missing = [mid for mid in raw if mid not in summaries]
             if missing:  # records written before migration 0006, until they are recomputed
                 summaries.update(_summaries_from_sources(conn, missing))
             for mid in sorted(summaries):
@@ -818,10 +840,12 @@ class Store:
             if _parse_date(r.values.get(f))[0] == "day"
         ]
         fields: dict[str, Any] = {}
+        all_inferred_only: dict[str, dict[str, bool]] = {}
+        yearless_left = False
         for f in MEETING_FIELDS:
             values: dict[str, list[int]] = {}
             typed: dict[str, Any] = {}
-            inferred_only: dict[str, bool] = {}
+            inferred_only: dict[str, bool] = all_inferred_only.setdefault(f, {})
             sources: list[int] = []
             notes: list[str] = []
             for r in rows:
@@ -836,6 +860,8 @@ class Store:
                             notes.append(f"year of {v!r} from document {doc_id} filled from document {other_id}")
                             v = full
                             break
+                    else:
+                        yearless_left = True
                 key = str(v)
                 typed.setdefault(key, v)
                 ids = values.setdefault(key, [])
@@ -881,11 +907,106 @@ class Store:
                 "known_by_reference": not any(r.primary for r in rows),
                 "fields": fields,
                 "undated": is_undated(fields["start_date"]["value"]),
-                "link_summary": _link_summary(
-                    (r.values for r in rows), conn.execute(_SQL_MEETING_ACTORS, {"ids": [mid]}).scalars()
-                ),
+                "link_summary": {
+                    **_link_summary(
+                        (r.values for r in rows), conn.execute(_SQL_MEETING_ACTORS, {"ids": [mid]}).scalars()
+                    ),
+                    "merge": {
+                        "last": [rows[-1].published or "9999", rows[-1].document_id],
+                        "inferred_only": all_inferred_only,
+                        "yearless": yearless_left,
+                    },
+                },
             },
         )
+
+    def _append_source(self, s: Session, mid: int, new: NewSource) -> bool:
+        """Merge one more source into a record without reading all of its sources.
+
+        Only when the result is the one :meth:`_recompute` would give: the new document
+        sorts after every earlier source (the usual case when an archive is ingested in
+        date order) and no year-less date is involved. Otherwise returns False and the
+        caller recomputes. Keeps the work per article flat when a meeting has thousands
+        of reports.
+        """
+        conn = s.connection()
+        cur = conn.execute(_SQL_MEETING_STATE, {"mid": mid}).first()
+        if cur is None or not cur.fields or cur.link_summary is None:
+            return False
+        summary = json.loads(cur.link_summary) if isinstance(cur.link_summary, str) else cur.link_summary
+        if not isinstance(summary, dict):  # JSON null: a record not merged yet
+            return False
+        merge = summary.get("merge")
+        order_key = [new.published or "9999", new.document_id]
+        if not merge or order_key <= merge["last"]:
+            return False
+        kinds = {_parse_date(new.values.get(f))[0] for f in ("start_date", "end_date")}
+        if "yearless" in kinds or (merge["yearless"] and "day" in kinds):
+            return False
+        fields = json.loads(cur.fields) if isinstance(cur.fields, str) else cur.fields
+        doc_id = new.document_id
+        for f in MEETING_FIELDS:
+            v = new.values.get(f)
+            entry = fields[f]
+            values: dict[str, list[int]] = entry["values"]
+            if v is not None:
+                key = str(v)
+                ids = values.setdefault(key, [])
+                if doc_id not in ids:
+                    ids.append(doc_id)
+                if doc_id not in entry["sources"]:
+                    entry["sources"].append(doc_id)
+                io = merge["inferred_only"].setdefault(f, {})
+                io[key] = io.get(key, True) and f in (new.values.get("inferred") or [])
+            if not values:
+                continue
+            io = merge["inferred_only"][f]
+            best_key = max(values, key=lambda k: (not io.get(k), len(values[k])))
+            if v is not None and best_key == str(v):
+                value = v
+            elif best_key == str(entry["value"]):
+                value = entry["value"]
+            else:
+                value = int(best_key) if f == "round" else best_key
+            inconsistent = list(entry.get("inconsistent") or []) + [
+                {"document_id": doc_id, **c} for c in new.values.get("conflicts") or [] if c.get("field") == f
+            ]
+            rebuilt: dict[str, Any] = {
+                "value": value,
+                "support": len(values[best_key]),
+                "sources": entry["sources"],
+                "values": values,
+            }
+            if io.get(best_key):
+                rebuilt["inferred"] = True
+            if len(values) > 1:
+                rebuilt["disagreement"] = True
+            if entry.get("notes"):
+                rebuilt["notes"] = entry["notes"]
+            if inconsistent:
+                rebuilt["inconsistent"] = inconsistent
+            fields[f] = rebuilt
+        seen = summary["seen"]
+        for f in MEETING_FIELDS:
+            x = _explicit(new.values, f)
+            if x is not None:
+                got = seen.setdefault(f, [])
+                if x not in got:
+                    got.append(x)
+        summary["actors"] = sorted(set(summary["actors"]) | new.actors)
+        merge["last"] = order_key
+        conn.execute(
+            _SQL_UPDATE_MEETING,
+            {
+                "mid": mid,
+                **{f: fields[f]["value"] for f in MEETING_FIELDS},
+                "known_by_reference": bool(cur.known_by_reference) and not new.primary,
+                "fields": fields,
+                "undated": is_undated(fields["start_date"]["value"]),
+                "link_summary": summary,
+            },
+        )
+        return True
 
     # ---- queries
 
@@ -1590,6 +1711,10 @@ _SQL_MEETING_SOURCES = (
     .join(_DOCS, _DOCS.c.id == _SOURCES.c.document_id)
     .where(_SOURCES.c.meeting_id == bindparam("mid"))
 )
+_SQL_MEETING_STATE = select(
+    _MEETINGS.c.known_by_reference, cast(_MEETINGS.c.fields, Text).label("fields"),
+    cast(_MEETINGS.c.link_summary, Text).label("link_summary"),
+).where(_MEETINGS.c.id == bindparam("mid"))
 _SQL_DELETE_MEETING = delete(_MEETINGS).where(_MEETINGS.c.id == bindparam("mid"))
 _SQL_UPDATE_MEETING = (
     update(_MEETINGS)
