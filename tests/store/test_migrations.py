@@ -72,3 +72,45 @@ def test_postgresql_migrations_run_for_real(pg_url):
     upgrade(engine)  # and back up to head in one go
     assert "search_tsv" in {c["name"] for c in inspect(engine).get_columns("documents")}
     engine.dispose()
+
+
+def test_store_with_meetings_upgrades_from_0005(db_url):
+    """A store filled before migration 0006 upgrades in place (foreign keys point at
+    ``meetings``), gets ``undated`` from its dates, and links new reports to old records
+    (which have no link summary yet)."""
+    import sys
+    from pathlib import Path
+
+    from sqlalchemy import text
+
+    from bayan.store import Store
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from store_docs import doc_sana
+
+    engine = open_db(db_url)
+    upgrade(engine, "0005")
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO documents (source, content_hash, raw_text, body, body_norm, title_norm, language, "
+            "ingested_at) VALUES ('old.txt', 'h1', '', '', '', '', 'ar', CURRENT_TIMESTAMP)"))
+        conn.execute(text(
+            "INSERT INTO meetings (format, city, start_date, known_by_reference, fields) VALUES "
+            "('astana', 'Astana', '2024-11-11', false, '{}'), ('astana', NULL, '2024', true, '{}')"))
+        conn.execute(text(
+            "INSERT INTO meeting_sources (meeting_id, document_id, \"primary\", local_index, \"values\") VALUES "
+            "(1, 1, true, 0, '{\"format\": \"astana\", \"city\": \"Astana\", \"start_date\": \"2024-11-11\", "
+            "\"inferred\": [], \"primary\": true}')"))
+        conn.execute(text("INSERT INTO participants (meeting_id, document_id, actor, inferred) VALUES "
+                          "(1, 1, 'RUS', false), (1, 1, 'TUR', false)"))
+    upgrade(engine)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT id, undated, link_summary FROM meetings ORDER BY id")).all()
+    assert [(r.id, bool(r.undated), r.link_summary) for r in rows] == [(1, False, None), (2, True, None)]
+    engine.dispose()
+    store = Store(db_url)
+    _, status = store.add_document(doc_sana())  # Astana round 22, 2024-11-11, RUS TUR IRN
+    assert status == "new"
+    merged = [m for m in store.meetings() if m["id"] == 1][0]
+    assert merged["documents"] == [1, 2]
+    store.close()

@@ -34,9 +34,10 @@ INDEXES = (
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("meetings") as batch:
-        batch.add_column(sa.Column("link_summary", sa.JSON(), nullable=True))
-        batch.add_column(sa.Column("undated", sa.Boolean(), nullable=False, server_default=sa.false()))
+    # plain ADD COLUMN on both backends: a batch (copy-and-move) table rebuild on SQLite
+    # cannot drop ``meetings`` while other tables' foreign keys point at it
+    op.add_column("meetings", sa.Column("link_summary", sa.JSON(), nullable=True))
+    op.add_column("meetings", sa.Column("undated", sa.Boolean(), nullable=False, server_default=sa.false()))
     op.execute(
         "UPDATE meetings SET undated = (start_date IS NULL OR start_date LIKE '--%' OR length(start_date) < 10)"
     )
@@ -47,6 +48,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     for name, _ in reversed(INDEXES):
         op.drop_index(name, table_name="meetings")
-    with op.batch_alter_table("meetings") as batch:
-        batch.drop_column("undated")
-        batch.drop_column("link_summary")
+    # SQLite 3.35+ drops a column in place (no table copy)
+    op.drop_column("meetings", "undated")
+    op.drop_column("meetings", "link_summary")
