@@ -1,7 +1,7 @@
 """Load test of the JSON API on loopback: requests/s and p50/p95 latency per endpoint.
 
 Usage:
-    python bench/api_load.py [--duration 10] [--threads 8] [--synthetic 0] [--db URL]
+    python bench/api_load.py [--duration 10] [--threads 8] [--synthetic 0] [--db URL] [--groups a,b]
 
 Builds a temporary database from samples/ (plus ``--synthetic N`` generated articles from
 bench/corpus.py, for a bigger store), starts ``bayan serve`` on 127.0.0.1 in a subprocess,
@@ -35,6 +35,12 @@ LIST_QUERIES = (
     {"actor": "RUS"},
     {"limit": 20, "offset": 10},
 )
+DOCUMENT_QUERIES = ({"limit": 50}, {"outlet": "سانا"}, {"from": "2022", "to": "2023-12-31"}, {"format": "astana"},
+                    {"limit": 20, "offset": 1000})
+STATEMENT_QUERIES = ({"limit": 50}, {"topic": "ceasefire"}, {"act": "reject", "format": "astana"}, {"actor": "TUR"},
+                     {"outlet": "الأناضول", "limit": 20})
+# bounded on purpose: an unfiltered matrix carries every statement as evidence (see RESULTS.md)
+POSITION_QUERIES = ({"format": "astana", "topic": "ceasefire"}, {"format": "geneva_un", "topic": "political_process"})
 
 
 def build_db(url: str, synthetic: int) -> int:
@@ -152,6 +158,7 @@ def main() -> None:
     parser.add_argument("--synthetic", type=int, default=0, help="extra generated articles to ingest")
     parser.add_argument("--db", help="use this existing database URL instead of building one")
     parser.add_argument("--json", action="store_true", help="print one JSON object per endpoint")
+    parser.add_argument("--groups", help="comma-separated endpoint groups to run (default: all), e.g. meetings,search")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="bayan-bench-") as tmp:
@@ -170,11 +177,23 @@ def main() -> None:
             print(f"store: {counts['documents']} documents, {counts['meetings']} meetings, "
                   f"{counts['statements']} statements; {args.threads} threads, {args.duration:g} s per endpoint, "
                   f"{os.cpu_count()} CPUs")
+            docs = [d["id"] for d in httpx.get(base + "/api/documents", params={"limit": 500}).json()["items"]]
             groups = {
                 "GET /api/meetings": [("/api/meetings", q) for q in LIST_QUERIES],
                 "GET /api/meetings/{id}": [(f"/api/meetings/{m['id']}", {}) for m in meetings],
                 "GET /api/search": [("/api/search", {"q": q}) for q in SEARCHES],
+                "GET /api/meetings/{id}/compare": [(f"/api/meetings/{m['id']}/compare", {}) for m in meetings],
+                "GET /api/documents": [("/api/documents", q) for q in DOCUMENT_QUERIES],
+                "GET /api/documents/{id}": [(f"/api/documents/{i}", {}) for i in docs],
+                "GET /api/statements": [("/api/statements", q) for q in STATEMENT_QUERIES],
+                "GET /api/actors": [("/api/actors", {})],
+                "GET /api/followups": [("/api/followups", {})],
+                "GET /api/positions": [("/api/positions", q) for q in POSITION_QUERIES],
+                "GET /api/stats": [("/api/stats", {})],
             }
+            if args.groups:
+                wanted = {g.strip() for g in args.groups.split(",")}
+                groups = {k: v for k, v in groups.items() if k.split("/")[2] in wanted or k in wanted}
             if not args.json:
                 print(f"{'endpoint':<26}{'requests':>9}{'errors':>8}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
             for name, paths in groups.items():
