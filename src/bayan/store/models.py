@@ -209,5 +209,6 @@ Index("ix_statements_target_document", StatementRow.target, StatementRow.documen
 Index("ix_minhash_bands_band_hash", MinhashBandRow.band, MinhashBandRow.hash)  # migration 0005
 Index("ix_meetings_undated", MeetingRow.undated)  # migration 0006
 Index("ix_meetings_undated_format", MeetingRow.undated, MeetingRow.format)
+Index("ix_meetings_city", MeetingRow.city)
 Index("ix_meetings_city_undated", MeetingRow.city, MeetingRow.undated)
 Index("ix_meetings_format_round", MeetingRow.format, MeetingRow.round)

@@ -28,6 +28,7 @@ depends_on = None
 INDEXES = (
     ("ix_meetings_undated", ["undated"]),
     ("ix_meetings_undated_format", ["undated", "format"]),
+    ("ix_meetings_city", ["city"]),  # city = ? ORDER BY id DESC LIMIT n, read in index order
     ("ix_meetings_city_undated", ["city", "undated"]),
     ("ix_meetings_format_round", ["format", "round"]),
 )
