@@ -1134,7 +1134,7 @@ class Store:
         ``score``: lower is better. ``snippet``: the original text around the best
         cluster of matches, matching words in ``[brackets]``.
         """
-        from sqlalchemy import column, literal_column, or_, table
+        from sqlalchemy import or_
 
         terms = query_terms(query)
         if not terms or limit <= 0:
@@ -1155,26 +1155,8 @@ class Store:
             if not self.is_sqlite and self._has_fts(s):
                 ranked = self._pg_ranked(s, terms, subs, limit)
             elif use_fts:
-                fts = table("documents_fts", column("rowid"))
-                match = " AND ".join('"' + t.replace('"', '""') + '"' for t in long_terms)
-                where = [text("documents_fts MATCH :q").bindparams(q=match)]
-                # "rowid + 0": test each match against the id set; a bare rowid IN would be
-                # pushed into FTS5 as one full-text lookup per id of the set
-                where += [(fts.c.rowid + 0).in_(sub) for sub in subs]
-                # the wide documents rows are joined only to check words of one or two letters
-                src = fts.join(d, d.id == fts.c.rowid) if likes else fts
-                where += likes
-                floor = s.scalar(
-                    select(fts.c.rowid).select_from(src).where(*where)
-                    .order_by(fts.c.rowid.desc()).offset(SEARCH_WINDOW - 1).limit(1)
-                )
-                if floor is not None:
-                    where.append(fts.c.rowid >= floor)
-                score = literal_column("bm25(documents_fts, 1.0, 2.0)")
-                rows = s.execute(
-                    select(fts.c.rowid, score).select_from(src).where(*where).order_by(score, fts.c.rowid).limit(limit)
-                )
-                ranked = [(rid, float(sc)) for rid, sc in rows]
+                ranked = self._fts_window_ranked(s, long_terms, likes, outlet, date_from, date_to, format, actor,
+                                                 limit)
             else:
                 rows = s.execute(
                     select(d.id, d.title_norm, d.body_norm)
@@ -1209,6 +1191,157 @@ class Store:
                     }
                 )
             return out
+
+    def _fts_python_scores(self, s: Session, terms: list[str]) -> bool:
+        """Whether :func:`_bm25` gives exactly ``bm25()``'s scores for ``terms``.
+
+        Its phrase counts are substring counts on the stored normalised text, which is
+        what the trigram tokenizer matches, provided no case folding is involved: the
+        stored text is lower-cased by Python, FTS5 folds with its own table, and the two
+        differ on a few letters (İ, ſ, final sigma …), so terms with cased letters are
+        scored by ``bm25()``. Arabic letters and digits have no case.
+        """
+        if any(ch.lower() != ch.upper() for t in terms for ch in t):
+            return False
+        trigram = self.__dict__.get("_fts_trigram")
+        if trigram is None:
+            sql = s.scalar(text("SELECT sql FROM sqlite_master WHERE type='table' AND name='documents_fts'"))
+            trigram = "tokenize='trigram'" in (sql or "").replace('"', "'")
+            self.__dict__["_fts_trigram"] = trigram
+        return trigram
+
+    def _fts_window_ranked(
+        self,
+        s: Session,
+        terms: list[str],
+        likes: list[Any],
+        outlet: str | None,
+        date_from: str | None,
+        date_to: str | None,
+        format: str | None,
+        actor: str | None,
+        limit: int,
+    ) -> list[tuple[int, float]]:
+        """SQLite FTS5: the newest :data:`SEARCH_WINDOW` matches passing the filters, scored as
+        ``bm25(documents_fts, 1.0, 2.0)`` scores them, best first (ties to the lower id).
+
+        One statement reads the window (the filters are evaluated once, not once for the
+        window's floor and again for the ranking). ``bm25()`` computes each phrase's
+        document frequency by running the phrase over the whole index on every query
+        (250-600 ms per common word at 1M, whatever the window), so for such words the
+        statement returns each row's normalised text and exact token count
+        (``documents_fts_docsize``) with the index totals (``documents_fts_data`` row 1)
+        and the top rowid, all from one snapshot, and :func:`_bm25` repeats FTS5's
+        arithmetic in the same order with the document frequencies of
+        :class:`_FtsDocFreqs` (cached per term, brought up to that snapshot): the same
+        doubles. Reading the window's text costs about 10-30 µs per row, so words whose
+        counting was measured cheaper than that keep ``bm25()`` in the statement.
+        """
+        import time
+
+        from sqlalchemy import LargeBinary, column, func, literal_column, table
+
+        d = DocumentRow
+        doc_subs = self._doc_filter(s, outlet, date_from, date_to, None, None)
+        if doc_subs is None:
+            return []
+        freqs = self.__dict__.get("_fts_df")
+        if freqs is None:
+            freqs = self.__dict__.setdefault("_fts_df", _FtsDocFreqs())
+        in_python = self._fts_python_scores(s, terms)
+        if in_python:
+            known = [k for k in map(freqs.known, terms) if k is not None]
+            if len(known) == len(terms):  # bm25()'s own counting may be cheaper than reading the window
+                rows_est = min(SEARCH_WINDOW, *(df for df, _ in known))
+                in_python = sum(ms for _, ms in known) >= rows_est * freqs.row_ms
+        fts = table("documents_fts", column("rowid"), column("body_norm"), column("title_norm"))
+        size = table("documents_fts_docsize", column("id"), column("sz")).alias("z")
+        top = table("documents_fts_docsize", column("id")).alias("zt")
+        data = table("documents_fts_data", column("id"), column("block"))
+        where: list[Any] = [text("documents_fts MATCH :q").bindparams(q=_fts_match(terms))]
+        # outlet and date: one id set from the index ("rowid + 0": a bare rowid IN would be
+        # pushed into FTS5 as one full-text lookup per id of the set)
+        where += [(fts.c.rowid + 0).in_(sub) for sub in doc_subs]
+        where += self._fts_fact_filters(s, fts.c.rowid, format, actor)
+        src = fts.join(size, size.c.id == fts.c.rowid) if in_python else fts
+        if likes:  # the wide documents rows are joined only to check words of one or two letters
+            src = src.join(d, d.id == fts.c.rowid)
+            where += likes
+        if in_python:
+            cols = [
+                fts.c.rowid,
+                # bytes: UTF-8 substrings are the same matches, and nothing is decoded
+                cast(fts.c.body_norm, LargeBinary),
+                cast(fts.c.title_norm, LargeBinary),
+                size.c.sz,
+                select(data.c.block).where(data.c.id == 1).scalar_subquery(),
+                select(func.max(top.c.id)).scalar_subquery(),
+            ]
+        else:
+            cols = [fts.c.rowid, literal_column("bm25(documents_fts, 1.0, 2.0)")]
+        started = time.perf_counter()
+        rows = s.execute(
+            select(*cols).select_from(src).where(*where).order_by(fts.c.rowid.desc()).limit(SEARCH_WINDOW)
+        ).all()
+        if not rows:
+            return []
+        if in_python:
+            totals = _fts_varints(rows[0][4])
+            n_rows, top_id = totals[0], rows[0][5]
+            counted = time.perf_counter()
+            dfs = [freqs.get(s, t, top_id, n_rows) for t in terms]
+            counted = time.perf_counter() - counted
+            scored = _bm25([(r[0], r[1] or b"", r[2] or b"", r[3]) for r in rows], terms, dfs, n_rows,
+                           sum(totals[1:]))
+            freqs.observe_rows(len(rows), (time.perf_counter() - started - counted) * 1000)
+        else:
+            scored = [(rid, float(sc)) for rid, sc in rows]
+        scored.sort(key=lambda r: (r[1], r[0]))
+        return scored[:limit]
+
+    def _fts_fact_filters(self, s: Session, rowid: Any, format: str | None, actor: str | None) -> list[Any]:
+        """The format and actor filters as conditions on each full-text match.
+
+        A filter passed by many documents (TUR, IRN: 45% of the bench store) is an index
+        probe per match: the window needs only about ``SEARCH_WINDOW / share`` matches, while
+        its id set would cost a read of every id (300 ms at 1M, once per query). A filter
+        passed by few documents stays an id set (cheap to build; probing would visit many
+        matches for each one that passes). The choice changes the time, not the result.
+        """
+        from sqlalchemy import exists, func, or_
+
+        ms, m, p, st = MeetingSourceRow, MeetingRow, ParticipantRow, StatementRow
+        conds: list[Any] = []
+        if not (format or actor):
+            return conds
+        many = max(_PROBE_MIN_DOCS, int(_PROBE_SQRT_FACTOR * (s.scalar(select(func.max(DocumentRow.id))) or 0) ** 0.5))
+
+        def rows_at_least(q: Any) -> int:
+            return s.scalar(select(func.count()).select_from(q.limit(many).subquery())) or 0
+
+        if format:
+            docs = select(ms.document_id).join(m, m.id == ms.meeting_id).where(m.format == format)
+            if rows_at_least(docs) >= many:
+                conds.append(
+                    exists().where(ms.document_id == rowid, m.id == ms.meeting_id, m.format == format)
+                )
+            else:
+                conds.append((rowid + 0).in_(docs))
+        if actor:
+            part = select(p.document_id).where(p.actor == actor)
+            target = select(st.document_id).where(st.target == actor)
+            if rows_at_least(part) >= many or rows_at_least(target) >= many:
+                conds.append(
+                    or_(
+                        exists().where(p.actor == actor, p.document_id == rowid),
+                        exists().where(st.target == actor, st.document_id == rowid),
+                    )
+                )
+            else:
+                from sqlalchemy import union
+
+                conds.append((rowid + 0).in_(union(part, target)))
+        return conds
 
     def _pg_ranked(self, s: Session, terms: list[str], subs: list[Any], limit: int) -> list[tuple[int, float]]:
         """PostgreSQL search: (document id, score) best first, lower score is better.
@@ -1250,8 +1383,21 @@ class Store:
             key=lambda x: (x.start_date or "", x.id),
         )
         by_id = {m.id: m for m in meetings}
+        # an announcement with a format is held only by a meeting of that format
+        by_format: dict[str | None, list[MeetingRow]] = defaultdict(list)
+        for m in meetings:
+            by_format[m.format].append(m)
+        published: dict[int, str | None] = {
+            doc_id: day
+            for doc_id, day in s.execute(
+                select(DocumentRow.id, DocumentRow.published).where(DocumentRow.id.in_(select(FollowUpRow.document_id)))
+            )
+        }
         for fu in s.scalars(select(FollowUpRow)):
-            match = self._fulfilment(s, fu, by_id.get(fu.meeting_id or -1), meetings)
+            parent = by_id.get(fu.meeting_id or -1)
+            fmt = fu.format or (parent.format if parent else None)
+            match = self._fulfilment(fu, parent, by_format.get(fmt, []) if fmt else meetings,
+                                     published.get(fu.document_id))
             hi = fu.date_to or fu.date_from
             if match is not None:
                 fu.status, fu.fulfilled_by = "fulfilled", match.id
@@ -1262,7 +1408,7 @@ class Store:
 
     @staticmethod
     def _fulfilment(
-        s: Session, fu: FollowUpRow, parent: MeetingRow | None, meetings: list[MeetingRow]
+        fu: FollowUpRow, parent: MeetingRow | None, meetings: list[MeetingRow], published: str | None
     ) -> MeetingRow | None:
         """The later meeting that held what ``fu`` announced, from evidence only.
 
@@ -1275,8 +1421,7 @@ class Store:
         if fu.kind not in LINKABLE_FOLLOWUPS:
             return None
         fmt = fu.format or (parent.format if parent else None)
-        doc = s.get(DocumentRow, fu.document_id)
-        after = (parent.start_date if parent and parent.start_date else None) or (doc.published if doc else None)
+        after = (parent.start_date if parent and parent.start_date else None) or published
         lo, hi = fu.date_from, fu.date_to or fu.date_from
 
         def plausible(m: MeetingRow) -> bool:
@@ -1643,6 +1788,152 @@ def _snippet(body: str, terms: list[str], width: int = 80, norm: str | None = No
     parts += [body[to_orig(prev) : to_orig(hi)], "…" if hi < len(norm) else ""]
     return " ".join("".join(parts).split())
 
+
+# FTS5's bm25() constants (fts5_aux.c) and the column weights Store.search ranks with.
+_BM25_K1 = 1.2
+_BM25_B = 0.75
+_BM25_WEIGHTS = (1.0, 2.0)  # body_norm, title_norm
+# A format or actor filter becomes a per-match probe when at least this many of its rows
+# exist (max of the floor and factor * sqrt(documents)); below, an id set.
+_PROBE_MIN_DOCS = 2000
+_PROBE_SQRT_FACTOR = 100
+_FTS_DF_MAX_TERMS = 10_000  # cached document frequencies (per store); cleared when full
+
+
+def _fts_match(terms: list[str]) -> str:
+    """The FTS5 MATCH expression: every term as a quoted phrase, ANDed."""
+    return " AND ".join('"' + t.replace('"', '""') + '"' for t in terms)
+
+
+def _fts_varints(blob: bytes) -> list[int]:
+    """The varints of an FTS5 record (``documents_fts_docsize.sz``: tokens per column;
+    ``documents_fts_data`` row 1: row count, then tokens per column over the index)."""
+    out: list[int] = []
+    i, n = 0, len(blob)
+    while i < n:
+        value = 0
+        for k in range(9):
+            byte = blob[i]
+            i += 1
+            if k == 8:  # the ninth byte of a varint carries 8 bits
+                value = (value << 8) | byte
+                break
+            value = (value << 7) | (byte & 0x7F)
+            if not byte & 0x80:
+                break
+        out.append(value)
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _self_overlapping(term: bytes) -> bool:
+    """Whether two occurrences of ``term`` can overlap (a prefix equals a suffix)."""
+    return any(term[:k] == term[-k:] for k in range(1, len(term)))
+
+
+def _occurrences(text_: bytes, term: bytes) -> int:
+    """Occurrences of ``term`` in ``text_`` (UTF-8), overlapping ones included: the trigram
+    tokenizer gives a phrase instance at every position where the term starts."""
+    if not _self_overlapping(term):
+        return text_.count(term)
+    n, i = 0, text_.find(term)
+    while i >= 0:
+        n += 1
+        i = text_.find(term, i + 1)
+    return n
+
+
+def _bm25(
+    rows: list[tuple[int, bytes, bytes, bytes]], terms: list[str], dfs: list[int], n_rows: int, n_tokens: int
+) -> list[tuple[int, float]]:
+    """(rowid, score) as ``bm25(documents_fts, 1.0, 2.0)`` computes it (lower is better).
+
+    ``rows``: rowid, normalised body and title (UTF-8), ``documents_fts_docsize.sz``.
+    The operations and their order are fts5_aux.c's (idf per phrase with its 1e-6
+    floor, frequencies summed with the column weights, the row's total token count
+    against the index average), so the doubles come out identical.
+    """
+    import math
+
+    k1, b = _BM25_K1, _BM25_B
+    w_body, w_title = _BM25_WEIGHTS
+    avgdl = float(n_tokens) / float(n_rows)
+    keys = [t.encode("utf-8") for t in terms]
+    idfs = []
+    for n_hit in dfs:
+        idf = math.log((n_rows - n_hit + 0.5) / (n_hit + 0.5))
+        idfs.append(idf if idf > 0.0 else 1e-6)
+    out = []
+    for rowid, body, title, sz in rows:
+        norm = k1 * (1 - b + b * float(sum(_fts_varints(sz))) / avgdl)
+        score = 0.0
+        for key, idf in zip(keys, idfs, strict=True):
+            freq = _occurrences(body, key) * w_body + _occurrences(title, key) * w_title
+            score += idf * ((freq * (k1 + 1.0)) / (freq + norm))
+        out.append((rowid, -1.0 * score))
+    return out
+
+
+class _FtsDocFreqs:
+    """Document frequency of each query term in the FTS5 index, cached per term, and
+    what ranking in Python costs per window row (to choose it or ``bm25()``).
+
+    An entry is valid for the index state it was counted at: the top rowid and row count.
+    Documents are only ever appended (rowid = ``documents.id``, never updated or deleted
+    in the index), so a newer state adds the term's matches above the old top rowid to
+    the count once the row counts confirm that only appends happened; anything else
+    (rows removed, an older snapshot) counts again. The state comes from the query's own
+    snapshot and is read from the database each time, so another process writing the
+    same file (an ingest beside the web server) cannot leave a stale count in use.
+    """
+
+    _COUNT = text("SELECT count(*) FROM documents_fts WHERE documents_fts MATCH :q AND rowid > :lo AND rowid <= :hi")
+    _ADDED = text("SELECT count(*) FROM documents_fts_docsize WHERE id > :lo AND id <= :hi")
+
+    def __init__(self) -> None:
+        import threading
+
+        self._lock = threading.Lock()
+        # term -> (top rowid, rows, matches, ms the full count took: what bm25() spends on it)
+        self._df: dict[str, tuple[int, int, int, float]] = {}
+        self.row_ms = 0.015  # Python ranking per window row, moving average (initial guess: 100k store)
+
+    def known(self, term: str) -> tuple[int, float] | None:
+        """(matches, ms to count them) from the last count, whatever the index state."""
+        with self._lock:
+            cached = self._df.get(term)
+        return None if cached is None else (cached[2], cached[3])
+
+    def observe_rows(self, rows: int, ms: float) -> None:
+        self.row_ms = 0.8 * self.row_ms + 0.2 * ms / max(rows, 1)
+
+    def get(self, s: Session, term: str, top: int, n_rows: int) -> int:
+        """Rows matching ``term`` among those with rowid <= ``top`` (the index had ``n_rows``)."""
+        import time
+
+        with self._lock:
+            cached = self._df.get(term)
+        if cached is not None and cached[0] == top and cached[1] == n_rows:
+            return cached[2]
+        match = _fts_match([term])
+        if (
+            cached is not None
+            and cached[0] < top
+            and n_rows - cached[1] == s.scalar(self._ADDED, {"lo": cached[0], "hi": top})  # appends only
+        ):
+            df = cached[2] + s.scalar(self._COUNT, {"q": match, "lo": cached[0], "hi": top})
+            ms = cached[3]
+        else:
+            started = time.perf_counter()
+            df = s.scalar(self._COUNT, {"q": match, "lo": 0, "hi": top})
+            ms = (time.perf_counter() - started) * 1000
+        with self._lock:
+            if len(self._df) >= _FTS_DF_MAX_TERMS:
+                self._df.clear()
+            current = self._df.get(term)
+            if current is None or current[0] <= top:
+                self._df[term] = (top, n_rows, df, ms)
+        return df
 
 def _like_scores(rows: Iterable[Any], terms: list[str]) -> list[tuple[int, float]]:
     """BM25-like scores (lower is better) for the LIKE fallback: saturated term counts,
