@@ -378,50 +378,113 @@ _RESOLVERS: tuple[tuple[str, Callable[[dict[str, str | None], dt.date | None], _
     ("rel", _resolve_rel),
     ("weekday", _resolve_weekday),
 )
+_NUMERIC = [name for name, _ in _RESOLVERS].index("numeric")  # the one not at a word start
 
 # A full date that fails validation blocks its span, so "فبراير 2024" inside an
 # invalid "31 فبراير 2024" is not read as a month mention.
 _BLOCKING = frozenset({"day", "numeric"})
 
-
-def _first_words(forms) -> tuple[str, ...] | None:
-    """First word of every form: each match of an alternation of ``forms`` contains one."""
-    words = {f.split()[0] if f.split() else "" for f in forms}
-    return None if "" in words else tuple(sorted(words))
+_NUMERIC_CORE = re.compile(r"\d[-/.]\d")  # in every numeric date
 
 
-_DIGIT = re.compile(r"\d")
-_YEAR_DIGITS = re.compile(r"(?:19|20)\d\d")
-_NUMERIC_CORE = re.compile(r"\d[-/.]\d")
+def _first_words(forms) -> set[str]:
+    """First word of every form: a match of ``_alt(forms)`` starts with one."""
+    return {f.split()[0] if f.split() else "" for f in forms}
+
+
+def _words(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
+
+
+def _letter_trie(words) -> str:
+    """Alternation matching where one of ``words`` starts, one letter at a time
+    (the regex engine tries a plain alternation word by word at every position)."""
+    root: dict[str, dict] = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        if "" in node:
+            return ""  # a shorter word already matches here
+        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items())]
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return emit(root)
+
+
+@dataclass(frozen=True)
+class _WordStarts:
+    """How :func:`find_dates` finds where its word-start patterns can match."""
+
+    anchor: re.Pattern[str]  # every word start where one of them may match (a superset)
+    key_len: int  # the heads below read at most this many characters
+    heads: tuple[tuple[int, re.Pattern[str]], ...]  # (index in _RESOLVERS, head test)
+    full_scan: tuple[int, ...]  # patterns with no head test: scanned as before
+    plans: dict[str, tuple[int, ...]]  # next key_len characters -> patterns to try
 
 
 @cache
-def _gates() -> dict[str, Callable[[str], bool]]:
-    """Per pattern, a cheap test that is true whenever the pattern can match ``text``.
+def _word_starts() -> _WordStarts:
+    """Head tests: what every match of each pattern starts with, read off the pattern.
 
-    Each test looks only for text every match must contain (a literal of the
-    pattern, or the first word of one of its listed forms), so a pattern whose test
-    fails has no match and is skipped without running its regex over the article.
+    Every pattern but ``numeric`` starts at a word start with an optional one-letter
+    clitic, then a cue word followed by a space, a listed form's first word followed
+    by a non-word character, or (``day``) a digit. So one scan finds the word starts
+    where any of them can match, and each pattern is tried only where its head test
+    passes, instead of each regex being run over the whole text.
     """
-    def has_any(words: tuple[str, ...] | None) -> Callable[[str], bool]:
-        if words is None:
-            return lambda text: True
-        return lambda text: any(w in text for w in words)
-
-    months = has_any(_first_words(_months()))
-    weekdays = has_any(_first_words(_weekdays()))
-    rel = has_any(_first_words(_relative_days()))
-    return {
-        "day": lambda t: _DIGIT.search(t) is not None and months(t),
-        "numeric": lambda t: _NUMERIC_CORE.search(t) is not None,
-        "month": months,
-        "year_range": lambda t: ("عامي" in t or "سنتي" in t or "العامين" in t)
-        and _YEAR_DIGITS.search(t) is not None,
-        "year": lambda t: ("عام" in t or "سنه" in t) and _YEAR_DIGITS.search(t) is not None,
-        "unit": lambda t: "الاسبوع" in t or "الشهر" in t or "العام" in t or "السنه" in t,
-        "rel": rel,
-        "weekday": weekdays,
+    wd = _first_words(_weekdays())
+    months = _first_words(_months())
+    rel = _first_words(_relative_days())
+    cues: dict[str, tuple[set[str], set[str], bool]] = {
+        # name: (cue words followed by \s, form words followed by a non-word character, digit)
+        "day": ({"يومي", "يوم", "بين", "من"}, wd, True),
+        "month": ({"شهري", "شهر"}, months, False),
+        "year_range": ({"بين", "عامي", "سنتي", "العامين"}, set(), False),
+        "year": ({"عام", "العام", "سنه", "السنه", "للعام", "لعام", "للسنه"}, set(), False),
+        "unit": ({"هذا", "هذه"}, set(), False),
+        "rel": ({"يوم"}, rel, False),
+        "weekday": ({"يوم"}, wd, False),
     }
+    # unit's pattern puts no boundary after its unit word: for it, a prefix test.
+    prefixes = {"unit": {"الاسبوع", "الشهر", "العام", "السنه"}}
+    heads: list[tuple[int, re.Pattern[str]]] = []
+    full_scan: list[int] = []
+    every: set[str] = set()
+    for index, (name, _) in enumerate(_RESOLVERS):
+        if name == "numeric":
+            continue
+        spaced, bounded, digit = cues[name]
+        bare = prefixes.get(name, set())
+        if "" in spaced | bounded | bare:  # a form with no first word: no head test
+            full_scan.append(index)
+            continue
+        alts = [f"(?:{_words(spaced)})\\s"] if spaced else []
+        alts += [f"(?:{_words(bounded)})(?!\\w)"] if bounded else []
+        alts += [f"(?:{_words(bare)})"] if bare else []
+        test = f"{_CL}(?:{'|'.join(alts)})" + (r"|\d" if digit else "")
+        heads.append((index, re.compile(test)))
+        every |= spaced | bounded | bare
+    # One clitic, the longest word, and the character after it.
+    key_len = 2 + max(map(len, every), default=0)
+    trie = _letter_trie({w[:3] for w in every})
+    anchor = re.compile(rf"{_B}(?:{trie}|[وبلف]{trie}|\d)" if every else rf"{_B}\d")
+    return _WordStarts(anchor, key_len, tuple(heads), tuple(full_scan), {})
+
+
+_PLANS_MAX = 1 << 16  # remembered keys; the dict is emptied when it grows past this
+
+
+def _plan(scan: _WordStarts, key: str) -> tuple[int, ...]:
+    """Patterns whose head test passes on ``key`` (remembered)."""
+    plans = scan.plans
+    if len(plans) >= _PLANS_MAX:
+        plans.clear()
+    plan = plans[key] = tuple(index for index, test in scan.heads if test.match(key))
+    return plan
 
 
 def _overlaps(starts: list[int], ends: list[int], start: int, end: int) -> bool:
@@ -430,21 +493,50 @@ def _overlaps(starts: list[int], ends: list[int], start: int, end: int) -> bool:
     return i > 0 and ends[i - 1] > start
 
 
+def _candidates(text: str) -> list[list[re.Match[str]]]:
+    """Per pattern of ``_RESOLVERS``, what its ``finditer`` over ``text`` yields.
+
+    A pattern is tried (``match`` at that position) only at the anchor's word starts
+    where its head test passes; after a match it is not tried again before the
+    match's end, as ``finditer`` resumes there.
+    """
+    patterns = _patterns()
+    scan = _word_starts()
+    found: list[list[re.Match[str]]] = [[] for _ in _RESOLVERS]
+    matchers = [patterns[name].match for name, _ in _RESOLVERS]
+    resume = [0] * len(_RESOLVERS)
+    key_len = scan.key_len
+    plans = scan.plans
+    for anchor in scan.anchor.finditer(text):
+        pos = anchor.start()
+        key = text[pos : pos + key_len]
+        plan = plans.get(key)
+        if plan is None:
+            plan = _plan(scan, key)
+        for index in plan:
+            if pos >= resume[index]:
+                match = matchers[index](text, pos)
+                if match is not None:
+                    found[index].append(match)
+                    resume[index] = match.end()
+    for index in scan.full_scan:
+        found[index] = list(patterns[_RESOLVERS[index][0]].finditer(text))
+    if _NUMERIC_CORE.search(text) is not None:
+        found[_NUMERIC] = list(patterns["numeric"].finditer(text))
+    return found
+
+
 def find_dates(text: str, published: dt.date | None) -> list[DateMention]:
     """Date mentions in ``text`` (already folded by ``normalise``), in text order."""
     if isinstance(published, dt.datetime):
         published = published.date()
-    patterns = _patterns()
-    gates = _gates()
     # Taken spans never overlap one another, so sorted starts and ends answer
     # "does this span overlap a taken one?" with one bisection.
     starts: list[int] = []
     ends: list[int] = []
     found: list[DateMention] = []
-    for name, resolve in _RESOLVERS:
-        if not gates[name](text):
-            continue
-        for match in patterns[name].finditer(text):
+    for (name, resolve), matches in zip(_RESOLVERS, _candidates(text), strict=True):
+        for match in matches:
             start, end = match.span()
             if _overlaps(starts, ends, start, end):
                 continue

@@ -89,11 +89,30 @@ class Matcher:
 
     def find(self, text: str) -> list[Match]:
         """All word-bounded matches in folded ``text``, leftmost-longest per group."""
+        make = _new_match
+        chosen = _resolve(self._candidates(text))
+        return [make(start, end, entry, prefix) for start, _, end, entry, prefix in chosen]
+
+    def find_grouped(self, text: str) -> dict[str, list[Match]]:
+        """:meth:`find`'s matches by group (``entry.group``), each list in text order.
+
+        Same matches as grouping :meth:`find`'s list, without its sort of all groups
+        together: the matches kept in one group do not overlap (or share one span), so
+        the group's own order is already text order.
+        """
+        make = _new_match
+        return {
+            name: [make(start, end, entry, prefix) for start, _, end, entry, prefix in _resolve_group(group)]
+            for name, group in self._candidates(text).items()
+        }
+
+    def _candidates(self, text: str) -> dict[str, list[tuple[int, int, int, Entry, int]]]:
+        """Word-bounded hits by group, as tuples (start, -length, end, entry, prefix)."""
         automaton = self._automaton or self._build()
         if not self._forms:
-            return []
-        # Candidates stay plain tuples (start, -length, end, entry, prefix) until
-        # resolution; only the chosen ones become Match objects.
+            return {}
+        # Candidates stay plain tuples until resolution; only the chosen ones
+        # become Match objects.
         by_group: dict[str, list[tuple[int, int, int, Entry, int]]] = {}
         get = by_group.get
         n = len(text)
@@ -115,9 +134,7 @@ class Matcher:
                     by_group[group_name] = [candidate]
                 else:
                     group.append(candidate)
-        make = _new_match
-        chosen = _resolve(by_group)
-        return [make(start, end, entry, prefix) for start, _, end, entry, prefix in chosen]
+        return by_group
 
 
 _new_object = object.__new__
@@ -151,22 +168,29 @@ _BY_SPAN = itemgetter(0, 2)
 def _resolve(by_group: dict[str, list[tuple[int, int, int, Entry, int]]]) -> list[tuple[int, int, int, Entry, int]]:
     """Leftmost-longest per group over candidate tuples; same choice as :func:`_leftmost_longest`."""
     chosen: list[tuple[int, int, int, Entry, int]] = []
-    append = chosen.append
     for group_matches in by_group.values():
-        group_matches.sort(key=_BY_START_LONGEST)
-        taken_end = -1
-        last_start = last_end = -1
-        for candidate in group_matches:
-            start, _, end = candidate[0], candidate[1], candidate[2]
-            if start == last_start and end == last_end:
-                append(candidate)  # same text, another reading (عمان: Amman/Oman)
-                continue
-            if start < taken_end:
-                continue
-            append(candidate)
-            taken_end = last_end = end
-            last_start = start
+        chosen += _resolve_group(group_matches)
     chosen.sort(key=_BY_SPAN)
+    return chosen
+
+
+def _resolve_group(group_matches: list[tuple[int, int, int, Entry, int]]) -> list[tuple[int, int, int, Entry, int]]:
+    """Leftmost-longest within one group (sorts ``group_matches`` in place)."""
+    chosen: list[tuple[int, int, int, Entry, int]] = []
+    append = chosen.append
+    group_matches.sort(key=_BY_START_LONGEST)
+    taken_end = -1
+    last_start = last_end = -1
+    for candidate in group_matches:
+        start, end = candidate[0], candidate[2]
+        if start == last_start and end == last_end:
+            append(candidate)  # same text, another reading (عمان: Amman/Oman)
+            continue
+        if start < taken_end:
+            continue
+        append(candidate)
+        taken_end = last_end = end
+        last_start = start
     return chosen
 
 

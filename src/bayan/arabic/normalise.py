@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from itertools import chain
+from typing import Any
 
 # Harakat, shadda, sukun, superscript alef, Quranic marks, and tatweel are dropped.
 _DROP = {chr(c) for c in range(0x064B, 0x0660)} | {"\u0670", "\u0640"}
@@ -70,10 +71,45 @@ def _bmp_table() -> list[int | None]:
     return [ord(f) if f else None for f in map(fold_char, map(chr, range(_BMP)))]
 
 
+# Long texts are folded with a numpy lookup over their UTF-32 code units: it reads
+# the same table as the list above at about 2.5x the speed, because ``str.translate``
+# makes an int object per character above 255 to index the list. Short strings
+# (lines, lexicon forms) keep ``translate``, which has no fixed cost.
+_NUMPY_MIN = 256
+_DROPPED = 0xFFFFFFFF  # the numpy table's value for a dropped character
+
+
+@cache
+def _numpy_table() -> Any:
+    """The BMP table as a numpy array (dropped characters -> ``_DROPPED``), or None
+    when numpy is not installed."""
+    try:
+        import numpy
+    except ImportError:  # pragma: no cover - numpy comes with pyarrow and datasketch
+        return None
+    return numpy.array([_DROPPED if c is None else c for c in _bmp_table()], dtype=numpy.uint32)
+
+
 def _fold(text: str) -> str:
-    if _ASTRAL.search(text) is None:
-        return text.translate(_bmp_table())
-    return text.translate(_TABLE)
+    if _ASTRAL.search(text) is not None:
+        return text.translate(_TABLE)
+    if len(text) >= _NUMPY_MIN:
+        table = _numpy_table()
+        if table is not None:
+            return _fold_numpy(text, table)
+    return text.translate(_bmp_table())
+
+
+def _fold_numpy(text: str, table: Any) -> str:
+    """``text.translate(_bmp_table())`` for a BMP-only text (lone surrogates included:
+    ``surrogatepass`` keeps each as one code unit, and UTF-32 never pairs them)."""
+    import numpy
+
+    codes = numpy.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=numpy.uint32)
+    folded = table[codes]
+    if _DROP_RUN.search(text) is not None:
+        folded = folded[folded != _DROPPED]
+    return folded.tobytes().decode("utf-32-le", "surrogatepass")
 
 
 def normalise(text: str) -> str:

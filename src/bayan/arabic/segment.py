@@ -44,12 +44,16 @@ def sentences(text: str) -> list[Span]:
     return spans
 
 
+# A character for which str.isalnum() is true (\w is exactly isalnum() or "_").
+_ALNUM = re.compile(r"[^\W_]")
+
+
 def _append_trimmed(text: str, start: int, end: int, out: list[Span]) -> None:
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
-    if end > start and any(ch.isalnum() for ch in text[start:end]):
+    if end > start and _ALNUM.search(text, start, end) is not None:
         out.append(Span(start, end))
 
 

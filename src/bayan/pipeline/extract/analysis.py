@@ -11,7 +11,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
-from operator import le, sub
+from operator import attrgetter, le, sub
 
 from bayan.arabic.dates import DateMention, find_dates
 from bayan.arabic.matcher import Match
@@ -20,6 +20,8 @@ from bayan.arabic.numbers import NumberMatch, find_ordinals
 from bayan.arabic.segment import Span, sentences
 from bayan.models import Document, Evidence
 from bayan.pipeline.extract.lexicon import Lexicon
+
+_BY_SPAN = attrgetter("start", "end")
 
 # Longer bodies are scanned up to here only: several steps are quadratic in the
 # number of mentions, and real articles are far shorter (a long report is ~20,000).
@@ -35,6 +37,24 @@ class ActorMention:
     actor: str
     via: str  # name | alias | demonym | plural | capital | person | descriptor
     match: Match | None = None
+
+
+_new_object = object.__new__
+_set_start, _set_end = ActorMention.start.__set__, ActorMention.end.__set__  # type: ignore[attr-defined]
+_set_actor, _set_via = ActorMention.actor.__set__, ActorMention.via.__set__  # type: ignore[attr-defined]
+_set_match = ActorMention.match.__set__  # type: ignore[attr-defined]
+
+
+def _actor_mention(start: int, end: int, actor: str, via: str, match: Match) -> ActorMention:
+    """``ActorMention(start, end, actor, via, match)`` without the frozen dataclass's
+    ``__init__``, which goes through ``object.__setattr__`` per field (same object)."""
+    mention = _new_object(ActorMention)
+    _set_start(mention, start)
+    _set_end(mention, end)
+    _set_actor(mention, actor)
+    _set_via(mention, via)
+    _set_match(mention, match)
+    return mention
 
 
 @dataclass
@@ -155,9 +175,7 @@ def analyse(doc: Document, lex: Lexicon) -> Analysis:
     norm = normalise_with_map(body)
     text = norm.text
     published = _parse_iso(doc.published)
-    grouped: dict[str, list[Match]] = {}
-    for match in lex.matcher.find(text):
-        grouped.setdefault(match.entry.group, []).append(match)
+    grouped = lex.matcher.find_grouped(text)
     spans = sentences(text)
     analysis = Analysis(
         doc=doc,
@@ -186,36 +204,43 @@ def _parse_iso(value: str | None) -> date | None:
 def _actor_mentions(an: Analysis) -> list[ActorMention]:
     """Resolve entity matches to actors: names, capitals as metonyms, people."""
     lex = an.lex
-    text = an.text
     out: list[ActorMention] = []
-    entity = an.group("entity")
+    append = out.append
     spans: dict[tuple[int, int], list[Match]] = {}
-    for m in entity:
-        spans.setdefault((m.start, m.end), []).append(m)
+    for m in an.group("entity"):
+        key = (m.start, m.end)
+        readings = spans.get(key)
+        if readings is None:
+            spans[key] = [m]
+        else:
+            readings.append(m)
     capital_nouns = lex.words.get("capital_nouns", frozenset())
+    capital_of = lex.capital_of
     for (start, end), readings in spans.items():
-        kinds = {m.entry.kind for m in readings}
-        prev = an.words_before(start, 1)
-        prev_word = prev[-1] if prev else ""
-        if "city" in kinds and "actor" in kinds:
-            # A name that is both a city and a state (عمان: Amman / Oman). The state
-            # reading needs its distinctive form ("سلطنة عمان"), which the matcher
-            # then prefers as the longer match; a bare form is the city.
-            readings = [m for m in readings if m.entry.kind == "city"]
+        if len(readings) > 1:
+            kinds = {m.entry.kind for m in readings}
+            if "city" in kinds and "actor" in kinds:
+                # A name that is both a city and a state (عمان: Amman / Oman). The state
+                # reading needs its distinctive form ("سلطنة عمان"), which the matcher
+                # then prefers as the longer match; a bare form is the city.
+                readings = [m for m in readings if m.entry.kind == "city"]
         for m in readings:
-            kind = m.entry.kind
+            entry = m.entry
+            kind = entry.kind
             if kind == "actor":
-                if m.entry.form == "demonym" and prev_word in capital_nouns:
-                    continue  # "العاصمة الأردنية": a place, handled as a city descriptor
-                out.append(ActorMention(start, end, m.entry.key, m.entry.form, m))
+                if entry.form == "demonym":
+                    # The word before is read only here (remembered for later steps).
+                    prev = an.words_before(start, 1)
+                    if (prev[-1] if prev else "") in capital_nouns:
+                        continue  # "العاصمة الأردنية": a place, handled as a city descriptor
+                append(_actor_mention(start, end, entry.key, entry.form, m))
             elif kind == "city":
-                country = lex.capital_of.get(m.entry.key)
+                country = capital_of.get(entry.key)
                 if country:
-                    out.append(ActorMention(start, end, country, "capital", m))
+                    append(_actor_mention(start, end, country, "capital", m))
             elif kind == "person":
-                actor = (m.entry.data or {}).get("actor")
+                actor = (entry.data or {}).get("actor")
                 if actor:
-                    out.append(ActorMention(start, end, actor, "person", m))
-    del text
-    out.sort(key=lambda a: (a.start, a.end))
+                    append(_actor_mention(start, end, actor, "person", m))
+    out.sort(key=_BY_SPAN)
     return out

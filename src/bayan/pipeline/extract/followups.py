@@ -28,19 +28,31 @@ LEVEL_KIND = {"heads_of_state": "summit", "foreign_ministers": "ministerial",
 # "أعلن أن اللجنة العسكرية المشتركة ستعقد أول اجتماعاتها في جنيف".
 BODY_NOUNS = frozenset(normalise(w) for w in (
     "لجنة", "اللجنة", "لجنه", "فريق", "الفريق", "مجموعة", "المجموعة"))
+
+
+def _at_word_start(*literals: str) -> str:
+    r"""``(?<!\w)(?:a|b)``, written with each literal first and the look-behind after
+    it (testing the same character before the literal). A pattern that starts with a
+    literal lets the regex engine jump to where it occurs; one that starts with a
+    look-behind is tried at every position of the article."""
+    return "(?:" + "|".join(f"{re.escape(w)}(?<!\\w{re.escape(w)})" for w in literals) + ")"
+
+
 # Reported speech and agreements that also carry statements: phrases matched here
 # rather than in cues/followups.tsv, whose cues mark the whole sentence as future
 # (statements and parties skip such sentences).
 QUIET_CUES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(r"(?<!\w)" + normalise(p) + r"(?!\w)"), kind) for p, kind in (
+    (re.compile(normalise(p) + r"(?!\w)"), kind) for p, kind in (
         # the dual of a body: "تشكيل فريقي عمل سياسيين وأمنيين مشتركين"
-        (r"تشكيل (?:فريقي|فريقا|لجنتي|لجنتا|مجموعتي|مجموعتا)", "working_group"),
+        (_at_word_start("تشكيل ") + r"(?:فريقي|فريقا|لجنتي|لجنتا|مجموعتي|مجموعتا)", "working_group"),
         # the meeting tasks a group: "وكلفت القمة وزراء خارجية ... ببدء تحرك دولي"
-        (r"و?كلفت? (?:القمة|القادة|الوزراء|المجلس|المؤتمر|الاجتماع)", "working_group"),
+        (_at_word_start("وكلف", "كلف") + r"ت? (?:القمة|القادة|الوزراء|المجلس|المؤتمر|الاجتماع)",
+         "working_group"),
         # a monitoring mechanism: "يرافقه آلية مراقبة بدعم سعودي أمريكي"
-        (r"آلية (?:مراقبة|رقابة|لمراقبة)", "mechanism"),
+        (_at_word_start("آلية ") + r"(?:مراقبة|رقابة|لمراقبة)", "mechanism"),
         # the same talks go on: "اتفق الطرفان على مواصلة التفاوض", "التزامهم بمواصلة المفاوضات"
-        (r"(?:على |ب)(?:مواصلة|استئناف) (?:التفاوض|المفاوضات|المحادثات)", "continue"),
+        (_at_word_start("على ", "ب") + r"(?:مواصلة|استئناف) (?:التفاوض|المفاوضات|المحادثات)",
+         "continue"),
     ))
 
 
