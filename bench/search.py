@@ -4,7 +4,8 @@ Usage:
     python bench/search.py                      # 100,000 articles, seed 1, 10 runs per query
     python bench/search.py --n 100000 --runs 10 --rebuild
     python bench/search.py --n 1000000 --build-only   # build the 1M store (≈25 min), measure later
-    python bench/search.py --db PATH --verbose  # measure an existing store file
+    python bench/search.py --db PATH --verbose  # measure an existing store file (migrates it to head)
+    python bench/search.py --db PATH --no-migrate  # read-only, as built (a store at an older migration)
 
 **This benchmark measures search, not ingest.** Building 100k articles through full
 extraction would take ~25 minutes (≈70 articles/s, see bench/ingest.py), so the bench
@@ -257,6 +258,11 @@ def main() -> None:
     parser.add_argument("--verbose", action="store_true", help="per-query figures")
     parser.add_argument("--db", type=Path, help="measure this existing SQLite file (opening it migrates it to head)")
     parser.add_argument("--build-only", action="store_true", help="build (or find) the cached store, measure nothing")
+    parser.add_argument(
+        "--no-migrate",
+        action="store_true",
+        help="open the store read-only, without migrating it (a store built at an older migration head stays as it is)",
+    )
     args = parser.parse_args()
 
     from bayan.store import Store
@@ -267,7 +273,10 @@ def main() -> None:
         build(path, args.n, args.seed)
     if args.build_only:
         return
-    store = Store(f"sqlite:///{path}")
+    if args.no_migrate:
+        store = Store(f"sqlite:///file:{path}?mode=ro&uri=true", migrate=False)
+    else:
+        store = Store(f"sqlite:///{path}")
     size_mb = path.stat().st_size / 1e6
     ndocs = store.counts().get("documents") if hasattr(store, "counts") else args.n
 

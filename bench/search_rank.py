@@ -1,5 +1,8 @@
 """A faster ranking for ``Store.search``, measured beside it on a search-bench store.
 
+(``Store.search`` now ranks this way itself, see ``_fts_window_ranked`` in
+``bayan.store.repository``; this sketch is kept as the record of the measurement.)
+
 Usage:
     python bench/search_rank.py --n 1000000          # the cached store of bench/search.py
     python bench/search_rank.py --db PATH --runs 3

@@ -222,3 +222,113 @@ def test_limit_and_ranking_are_in_sql(corpus) -> None:
     scores = [h["score"] for h in full]
     assert scores == sorted(scores)  # lower is better
     assert st.search("سوريا", limit=0) == []
+
+
+# --------------------------------------------------------------------------- ranking without bm25()
+
+RANKED = ["سوريا", "بالنظام السوري", "اللجنة الدستورية", "استانا الجولة", "موسكو", "عمان", "الهدنة", "وزير",
+          "اجتماع في موسكو", "وقف إطلاق النار"]
+
+
+def _bm25_sql(st: Store, terms: list[str]) -> list[tuple[int, float]]:
+    """Every match with FTS5's own bm25(documents_fts, 1.0, 2.0), best first."""
+    from sqlalchemy import text
+
+    from bayan.store.repository import _fts_match
+
+    with st.session() as s:
+        rows = s.execute(
+            text("SELECT rowid, bm25(documents_fts, 1.0, 2.0) FROM documents_fts WHERE documents_fts MATCH :q"),
+            {"q": _fts_match(terms)},
+        ).all()
+    return sorted(((r[0], r[1]) for r in rows), key=lambda r: (r[1], r[0]))
+
+
+def _sqlite_store(tmp_path: Path, docs: list[tuple[str, str]]) -> Store:
+    from store_docs import make_doc
+
+    st = Store(f"sqlite:///{tmp_path / 'rank.db'}")
+    for i, (title, body) in enumerate(docs):
+        st.add_document(make_doc(f"t/{i}.txt", "سانا", f"2024-01-{i + 1:02d}", body, title, []), raw_text=body)
+    return st
+
+
+@pytest.mark.parametrize("query", RANKED)
+def test_python_bm25_equals_fts5_bm25(corpus, query: str) -> None:
+    """The scores ``Store.search`` computes from the window's text are FTS5 bm25()'s, bit for bit."""
+    from sqlalchemy import text
+
+    from bayan.store.repository import _bm25, _fts_match, _fts_varints
+
+    st, _ = corpus
+    if not st.is_sqlite:
+        pytest.skip("FTS5 is SQLite's")
+    terms = [t for t in query_terms(query) if len(t) >= 3]
+    with st.session() as s:
+        rows = s.execute(
+            text("SELECT f.rowid, CAST(f.body_norm AS BLOB), CAST(f.title_norm AS BLOB), z.sz FROM documents_fts f "
+                 "JOIN documents_fts_docsize z ON z.id = f.rowid WHERE documents_fts MATCH :q"),
+            {"q": _fts_match(terms)},
+        ).all()
+        totals = _fts_varints(s.scalar(text("SELECT block FROM documents_fts_data WHERE id = 1")))
+        dfs = [s.scalar(text("SELECT count(*) FROM documents_fts WHERE documents_fts MATCH :q"), {"q": _fts_match([t])})
+               for t in terms]
+    ours = sorted(_bm25([tuple(r) for r in rows], terms, dfs, totals[0], sum(totals[1:])), key=lambda r: (r[1], r[0]))
+    assert ours == _bm25_sql(st, terms)
+    # and through Store.search: first call (counts, ranks in Python), second (cached counts)
+    for _ in range(2):
+        got = [(h["id"], h["score"]) for h in st.search(query, limit=50)]
+        if len(terms) == len(query_terms(query)):  # words of one or two letters filter by LIKE as well
+            assert got == _bm25_sql(st, terms)[:50]
+
+
+def test_python_bm25_counts_overlapping_matches(tmp_path: Path) -> None:
+    """A term whose occurrences can overlap (ككك in كككك: two) counts each, as the trigram index does."""
+    st = _sqlite_store(tmp_path, [("ككككك", "نص فيه كككك ثم ككك"), ("عنوان", "ككك مرة واحدة"), ("آخر", "لا شيء هنا")])
+    try:
+        for query in ("ككك", "كككك"):
+            terms = query_terms(query)
+            st.__dict__.pop("_fts_df", None)
+            assert [(h["id"], h["score"]) for h in st.search(query)] == _bm25_sql(st, terms)
+    finally:
+        st.close()
+
+
+def _no_row_ms(init):  # noqa: ANN001, ANN202 - wraps _FtsDocFreqs.__init__
+    def wrapped(self) -> None:  # noqa: ANN001
+        init(self)
+        self.row_ms = 0.0
+
+    return wrapped
+
+
+def test_document_frequency_cache_follows_new_documents(tmp_path: Path, monkeypatch) -> None:
+    """Cached document frequencies are brought up to date when documents are added, also by
+    another Store on the same file (another process: an ingest beside the web server)."""
+    from store_docs import make_doc
+
+    from bayan.store.repository import _FtsDocFreqs
+
+    # rank in Python every time (on so small a store bm25()'s own counting is cheaper)
+    monkeypatch.setattr(_FtsDocFreqs, "observe_rows", lambda self, rows, ms: None)
+    monkeypatch.setattr(_FtsDocFreqs, "__init__", _no_row_ms(_FtsDocFreqs.__init__))
+    st = _sqlite_store(tmp_path, [(f"خبر {i}", f"اجتماع في موسكو رقم {i}" + (" عن سوريا" if i % 2 else ""))
+                                  for i in range(6)])
+    writer = Store(f"sqlite:///{tmp_path / 'rank.db'}")
+    try:
+        for round_ in range(3):
+            for query in ("سوريا", "موسكو سوريا", "اجتماع"):
+                terms = query_terms(query)
+                assert [(h["id"], h["score"]) for h in st.search(query, limit=50)] == _bm25_sql(st, terms)
+            freqs = st.__dict__["_fts_df"]
+            assert freqs.known("سوريا")[0] == len(_bm25_sql(st, ["سوريا"]))
+            for i in range(3):
+                body = f"سوريا ثم سوريا في الجولة {round_}-{i}"
+                writer.add_document(make_doc(f"w/{round_}-{i}.txt", "بترا", "2024-02-01", body, "سوريا", []),
+                                    raw_text=body)
+        assert freqs.known("سوريا")[0] == len(_bm25_sql(st, ["سوريا"])) - 3  # the last three not searched yet
+        assert [(h["id"], h["score"]) for h in st.search("سوريا", limit=50)] == _bm25_sql(st, ["سوريا"])
+        assert freqs.known("سوريا")[0] == len(_bm25_sql(st, ["سوريا"]))
+    finally:
+        writer.close()
+        st.close()

@@ -1259,10 +1259,7 @@ class Store:
         top = table("documents_fts_docsize", column("id")).alias("zt")
         data = table("documents_fts_data", column("id"), column("block"))
         where: list[Any] = [text("documents_fts MATCH :q").bindparams(q=_fts_match(terms))]
-        # outlet and date: one id set from the index ("rowid + 0": a bare rowid IN would be
-        # pushed into FTS5 as one full-text lookup per id of the set)
-        where += [(fts.c.rowid + 0).in_(sub) for sub in doc_subs]
-        where += self._fts_fact_filters(s, fts.c.rowid, format, actor)
+        where += self._fts_fact_filters(s, fts, doc_subs, format, actor)
         src = fts.join(size, size.c.id == fts.c.rowid) if in_python else fts
         if likes:  # the wide documents rows are joined only to check words of one or two letters
             src = src.join(d, d.id == fts.c.rowid)
@@ -1299,26 +1296,36 @@ class Store:
         scored.sort(key=lambda r: (r[1], r[0]))
         return scored[:limit]
 
-    def _fts_fact_filters(self, s: Session, rowid: Any, format: str | None, actor: str | None) -> list[Any]:
-        """The format and actor filters as conditions on each full-text match.
+    def _fts_fact_filters(
+        self, s: Session, fts: Any, doc_subs: list[Any], format: str | None, actor: str | None
+    ) -> list[Any]:
+        """The filters as conditions on each full-text match of ``fts`` (documents_fts).
 
-        A filter passed by many documents (TUR, IRN: 45% of the bench store) is an index
-        probe per match: the window needs only about ``SEARCH_WINDOW / share`` matches, while
-        its id set would cost a read of every id (300 ms at 1M, once per query). A filter
-        passed by few documents stays an id set (cheap to build; probing would visit many
-        matches for each one that passes). The choice changes the time, not the result.
+        A filter passed by many documents (actor TUR or IRN: 45% of the bench store; all
+        documents before 2020) is an index probe per match: the window needs only about
+        ``SEARCH_WINDOW / share`` matches, while its id set would cost a read of every id
+        (300 ms for 450k ids at 1M). A filter passed by few documents stays an id set
+        (cheap to build; probing would visit many matches for each one that passes). The
+        choice changes the time, not the result. ``doc_subs``: the outlet and date id sets
+        of :meth:`_doc_filter`.
         """
         from sqlalchemy import exists, func, or_
 
         ms, m, p, st = MeetingSourceRow, MeetingRow, ParticipantRow, StatementRow
+        rowid = fts.c.rowid
         conds: list[Any] = []
-        if not (format or actor):
+        if not (format or actor or doc_subs):
             return conds
         many = max(_PROBE_MIN_DOCS, int(_PROBE_SQRT_FACTOR * (s.scalar(select(func.max(DocumentRow.id))) or 0) ** 0.5))
 
         def rows_at_least(q: Any) -> int:
             return s.scalar(select(func.count()).select_from(q.limit(many).subquery())) or 0
 
+        for sub in doc_subs:
+            if rows_at_least(sub) >= many:  # the document row, by primary key
+                conds.append(sub.where(DocumentRow.id == rowid).correlate(fts).exists())
+            else:  # "rowid + 0": a bare rowid IN would be pushed into FTS5 as one lookup per id of the set
+                conds.append((rowid + 0).in_(sub))
         if format:
             docs = select(ms.document_id).join(m, m.id == ms.meeting_id).where(m.format == format)
             if rows_at_least(docs) >= many:
@@ -1825,6 +1832,13 @@ def _fts_varints(blob: bytes) -> list[int]:
     return out
 
 
+@lru_cache(maxsize=1 << 16)
+def _fts_row_tokens(sz: bytes) -> float:
+    """A row's tokens over all columns (``xColumnSize(-1)``) from its docsize record;
+    cached, as few distinct records recur."""
+    return float(sum(_fts_varints(sz)))
+
+
 @lru_cache(maxsize=4096)
 def _self_overlapping(term: bytes) -> bool:
     """Whether two occurrences of ``term`` can overlap (a prefix equals a suffix)."""
@@ -1863,12 +1877,19 @@ def _bm25(
     for n_hit in dfs:
         idf = math.log((n_rows - n_hit + 0.5) / (n_hit + 0.5))
         idfs.append(idf if idf > 0.0 else 1e-6)
+    counters = [
+        (key, idf, (lambda text_, key=key: _occurrences(text_, key)) if _self_overlapping(key) else None)
+        for key, idf in zip(keys, idfs, strict=True)
+    ]
     out = []
     for rowid, body, title, sz in rows:
-        norm = k1 * (1 - b + b * float(sum(_fts_varints(sz))) / avgdl)
+        norm = k1 * (1 - b + b * _fts_row_tokens(sz) / avgdl)
         score = 0.0
-        for key, idf in zip(keys, idfs, strict=True):
-            freq = _occurrences(body, key) * w_body + _occurrences(title, key) * w_title
+        for key, idf, overlapping in counters:
+            if overlapping is None:
+                freq = body.count(key) * w_body + title.count(key) * w_title
+            else:
+                freq = overlapping(body) * w_body + overlapping(title) * w_title
             score += idf * ((freq * (k1 + 1.0)) / (freq + norm))
         out.append((rowid, -1.0 * score))
     return out
