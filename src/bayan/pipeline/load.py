@@ -45,7 +45,7 @@ def store_stream(
         docs = [(it, res) for it, res in pending if isinstance(it, RawInput) and not isinstance(res, BaseException)]
         outcomes: dict[int, tuple[str, str | None]] = {}
         try:
-            stored = store.add_documents([(d, it.text, it.html) for it, d in docs], batch_size=len(docs) or 1)
+            stored = store.add_documents([(d, it.text, it.html) for it, d in docs], batch_size=len(docs)) if docs else []
             for (it, _), (_, status) in zip(docs, stored, strict=True):
                 outcomes[id(it)] = (status, None)
         except Exception:  # noqa: BLE001 - redo one by one to find the bad article
