@@ -42,6 +42,7 @@ from bayan.store.repository import (
     actor_names,
     followup_record,
     meeting_label,
+    position_rows,
 )
 
 MAX_LIMIT = 500
@@ -900,7 +901,7 @@ def positions(store: Store, *, format: str | None = None, topic: str | None = No
     document row whole (bodies included) and every statement, 30+ s at 100k articles.
     """
     with _read_session(store) as s:
-        rows = _position_rows(s, format=format, topic=topic)
+        rows = position_rows(s, format=format, topic=topic)
     meetings: dict[int, dict[str, Any]] = {}
     for r in rows:
         if r["meeting_id"] is not None and r["meeting_id"] not in meetings:
@@ -913,59 +914,6 @@ def positions(store: Store, *, format: str | None = None, topic: str | None = No
         "meetings": list(meetings.values()),
         "items": rows,
     }
-
-
-def _position_rows(s: Session, *, format: str | None, topic: str | None) -> list[dict[str, Any]]:
-    """Exactly ``Store.positions(format, topic)``: actor × meeting × act/topic with evidence.
-
-    Filters run in SQL and the evidence's ``source`` (``None`` for a near-duplicate) comes
-    from a join on ``source``, the first column of a document row; near-duplicates are
-    read from the ``duplicate_of`` index. Testing ``duplicate_of`` in the join instead
-    would read past the texts of every document (SQLite stores it after them).
-    """
-    st_, m_, d_ = StatementRow, MeetingRow, DocumentRow
-    dups = set(s.scalars(select(d_.id).where(d_.duplicate_of.is_not(None))))
-    stmt = (
-        select(st_.id, st_.meeting_id, st_.document_id, st_.actors, st_.act, st_.topic, st_.text, st_.start, st_.end,
-               d_.source)
-        .outerjoin(d_, d_.id == st_.document_id)
-        .order_by(st_.id)
-    )
-    if format:
-        stmt = stmt.where(st_.meeting_id.in_(select(m_.id).where(m_.format == format)))
-    if topic:
-        stmt = stmt.where(st_.topic == topic)
-    groups: dict[tuple[str, int | None, str, str], list[Any]] = defaultdict(list)
-    for st in s.execute(stmt):
-        for a in st.actors or []:
-            groups[(a, st.meeting_id, st.act, st.topic)].append(st)
-    mids = {mid for (_, mid, _, _) in groups if mid}
-    meetings = {m.id: m for m in s.execute(
-        select(m_.id, m_.format, m_.round, m_.start_date, m_.city).where(m_.id.in_(mids)))} if mids else {}
-    out = []
-    for (a, mid, act, top), sts in groups.items():
-        m = meetings.get(mid) if mid else None
-        out.append(
-            {
-                "actor": a,
-                "meeting_id": mid,
-                "format": m.format if m else None,
-                "round": m.round if m else None,
-                "start_date": m.start_date if m else None,
-                "city": m.city if m else None,
-                "act": act,
-                "topic": top,
-                "evidence_count": len(sts),
-                "documents": sorted({st.document_id for st in sts}),
-                "evidence": [
-                    {"document_id": st.document_id, "source": None if st.document_id in dups else st.source,
-                     "text": st.text, "start": st.start, "end": st.end}
-                    for st in sts
-                ],
-            }
-        )
-    out.sort(key=lambda r: (r["start_date"] or "9999", r["meeting_id"] or 0, r["actor"], r["act"], r["topic"]))
-    return out
 
 
 def search(
