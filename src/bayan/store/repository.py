@@ -875,27 +875,15 @@ class Store:
                 # explicit values beat inferred ones; then majority; ties go to the value
                 # first reported by the earliest document
                 best_key = max(values, key=lambda k: (not inferred_only.get(k), len(values[k])))
-                entry = {
-                    "value": typed[best_key],
-                    "support": len(values[best_key]),
-                    "sources": sources,
-                    "values": values,
-                }
-                if inferred_only.get(best_key):
-                    entry["inferred"] = True
-                if len(values) > 1:
-                    entry["disagreement"] = True
-                if notes:
-                    entry["notes"] = notes
                 inconsistent = [
                     {"document_id": r.document_id, **c}
                     for r in rows
                     for c in r.values.get("conflicts") or []
                     if c.get("field") == f
                 ]
-                if inconsistent:
-                    # the article contradicts itself (e.g. round 7 once, 17 elsewhere)
-                    entry["inconsistent"] = inconsistent
+                entry = _field_entry(
+                    typed[best_key], best_key, values, sources, bool(inferred_only.get(best_key)), notes, inconsistent
+                )
             else:
                 entry = {"value": None, "support": 0, "sources": [], "values": {}}
             fields[f] = entry
@@ -971,20 +959,9 @@ class Store:
             inconsistent = list(entry.get("inconsistent") or []) + [
                 {"document_id": doc_id, **c} for c in new.values.get("conflicts") or [] if c.get("field") == f
             ]
-            rebuilt: dict[str, Any] = {
-                "value": value,
-                "support": len(values[best_key]),
-                "sources": entry["sources"],
-                "values": values,
-            }
-            if io.get(best_key):
-                rebuilt["inferred"] = True
-            if len(values) > 1:
-                rebuilt["disagreement"] = True
-            if entry.get("notes"):
-                rebuilt["notes"] = entry["notes"]
-            if inconsistent:
-                rebuilt["inconsistent"] = inconsistent
+            rebuilt = _field_entry(
+                value, best_key, values, entry["sources"], bool(io.get(best_key)), entry.get("notes"), inconsistent
+            )
             fields[f] = rebuilt
         seen = summary["seen"]
         for f in MEETING_FIELDS:
@@ -2090,6 +2067,29 @@ def _candidate_lookups() -> dict[str, Any]:
 # lookups that keep only compatible formats (the rest already name the format)
 _FORMAT_FILTERED = frozenset({"window", "month", "city", "city_undated"})
 _CANDIDATE_SQL = _candidate_lookups()
+
+
+def _field_entry(
+    value: Any,
+    best_key: str,
+    values: dict[str, list[int]],
+    sources: list[int],
+    inferred: bool,
+    notes: list[str] | None,
+    inconsistent: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """One merged field of a meeting record (``meetings.fields[field]``)."""
+    entry: dict[str, Any] = {"value": value, "support": len(values[best_key]), "sources": sources, "values": values}
+    if inferred:
+        entry["inferred"] = True
+    if len(values) > 1:
+        entry["disagreement"] = True
+    if notes:
+        entry["notes"] = notes
+    if inconsistent:
+        # the article contradicts itself (e.g. round 7 once, 17 elsewhere)
+        entry["inconsistent"] = inconsistent
+    return entry
 
 
 def _link_summary(values: Iterable[dict[str, Any]], actors: Iterable[str]) -> dict[str, Any]:
