@@ -3,7 +3,7 @@
 Usage:
     python bench/writer.py --n 10000                 # generated corpus in its own (random-date) order
     python bench/writer.py --n 10000 --date-order    # the same articles sorted by publication date
-    python bench/writer.py --n 20000 --profile 15000 # cProfile the articles after the first 15,000
+    python bench/writer.py --n 20000 --profile 15000 --ready-in-writer   # cProfile after 15,000
 
 Storing is the one sequential stage of ``bayan ingest`` (meeting linking depends on input
 order), so it bounds ingest whatever the number of Dask workers. This bench extracts the
@@ -38,6 +38,8 @@ def main() -> None:
     parser.add_argument("--marks", type=int, default=4, help="progress lines (default 4)")
     parser.add_argument("--date-order", action="store_true", help="store in publication-date order")
     parser.add_argument("--profile", type=int, metavar="K", help="cProfile the articles after the first K")
+    parser.add_argument("--ready-in-writer", action="store_true",
+                        help="leave store_ready to the writer, as a one-process bayan ingest does")
     parser.add_argument("--tmp", help="directory for the corpus and database (default: system temp)")
     args = parser.parse_args()
 
@@ -56,11 +58,12 @@ def main() -> None:
         print(f"extracted {len(items):,} articles in {time.perf_counter() - t:.0f} s (not part of the figures)")
         if args.date_order:
             items.sort(key=lambda x: x[0].published or "9999")
-        t = time.process_time()
-        for doc, _, _ in items:
-            doc.store_ready = store_ready(doc)
-        per_ready = (time.process_time() - t) / len(items) * 1000
-        print(f"store_ready (on the workers with --workers): {per_ready:.2f} ms of CPU per article")
+        if not args.ready_in_writer:
+            t = time.process_time()
+            for doc, _, _ in items:
+                doc.store_ready = store_ready(doc)
+            per_ready = (time.process_time() - t) / len(items) * 1000
+            print(f"store_ready (on the workers with --workers): {per_ready:.2f} ms of CPU per article")
 
         store = Store(f"sqlite:///{Path(tmp) / 'bayan.db'}")
         step = max(BATCH, len(items) // args.marks // BATCH * BATCH)
