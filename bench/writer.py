@@ -28,8 +28,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import write  # noqa: E402
 
-BATCH = 100
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -37,15 +35,16 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--marks", type=int, default=4, help="progress lines (default 4)")
     parser.add_argument("--date-order", action="store_true", help="store in publication-date order")
-    parser.add_argument("--profile", type=int, metavar="K", help="cProfile the articles after the first K")
+    parser.add_argument("--profile", type=int, metavar="K", help="cProfile from the first batch of 100 at or after article K")
     parser.add_argument("--ready-in-writer", action="store_true",
                         help="leave store_ready to the writer, as a one-process bayan ingest does")
     parser.add_argument("--tmp", help="directory for the corpus and database (default: system temp)")
     args = parser.parse_args()
 
-    from bayan.core import process
+    from bayan.models import Document
     from bayan.pipeline.extract.lexicon import load_lexicon
-    from bayan.pipeline.ingest import InputError, iter_inputs
+    from bayan.pipeline.ingest import iter_inputs
+    from bayan.pipeline.load import BATCH, extract_local
     from bayan.store import Store
     from bayan.store.repository import store_ready
 
@@ -54,7 +53,7 @@ def main() -> None:
         corpus = Path(tmp) / "corpus.jsonl"
         write(args.n, args.seed, str(corpus))
         t = time.perf_counter()
-        items = [(process(it), it.text, it.html) for it in iter_inputs([corpus]) if not isinstance(it, InputError)]
+        items = [(doc, it.text, it.html) for it, doc in extract_local(iter_inputs([corpus])) if isinstance(doc, Document)]
         print(f"extracted {len(items):,} articles in {time.perf_counter() - t:.0f} s (not part of the figures)")
         if args.date_order:
             items.sort(key=lambda x: x[0].published or "9999")
@@ -72,9 +71,11 @@ def main() -> None:
         started = last = time.perf_counter()
         cpu0 = cpu_last = time.process_time()
         last_done = 0
+        profiling = False
         for i in range(0, len(items), BATCH):
-            if profile is not None and i == args.profile:
+            if profile is not None and i >= args.profile and not profiling:
                 profile.enable()
+                profiling = True
             store.add_documents(items[i : i + BATCH], batch_size=BATCH)
             done = min(i + BATCH, len(items))
             if done % step == 0 or done == len(items):
@@ -82,7 +83,7 @@ def main() -> None:
                 print(f"{done:>10,} {(now - last) / n * 1000:>20.2f} {(now - started) / done * 1000:>19.2f} "
                       f"{(cpu - cpu_last) / n * 1000:>15.2f}", flush=True)
                 last, cpu_last, last_done = now, cpu, done
-        if profile is not None:
+        if profiling:
             profile.disable()
         total = time.perf_counter() - started
         print(f"stored {len(items):,} articles in {total:.0f} s: {len(items) / total:.1f} articles/s, "
