@@ -22,6 +22,8 @@ from sqlalchemy import (
     String,
     Text,
     false,
+    func,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -87,6 +89,9 @@ class MeetingRow(Base):
     link_summary: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     # no full start date (None, a year, a month or --MM-DD); indexed for linking (migration 0006)
     undated: Mapped[bool] = mapped_column(Boolean, default=True, server_default=false())
+    # the sources report more than one start date, or it is not known (migration 0007):
+    # when False, ``start_date`` is the only date linking compares (bayan.store.candidates)
+    start_dates_vary: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class MeetingSourceRow(Base):
@@ -200,7 +205,7 @@ TABLES = [
 ]
 
 # Covering indexes for the search filters (migration 0003; see Store._doc_filter).
-from sqlalchemy import Index  # noqa: E402
+from sqlalchemy import Index, literal_column  # noqa: E402
 
 Index("ix_documents_outlet_published", DocumentRow.outlet, DocumentRow.published)
 Index("ix_meeting_sources_meeting_document", MeetingSourceRow.meeting_id, MeetingSourceRow.document_id)
@@ -212,3 +217,6 @@ Index("ix_meetings_undated_format", MeetingRow.undated, MeetingRow.format)
 Index("ix_meetings_city", MeetingRow.city)
 Index("ix_meetings_city_undated", MeetingRow.city, MeetingRow.undated)
 Index("ix_meetings_format_round", MeetingRow.format, MeetingRow.round)
+Index("ix_meetings_format_round_undated", MeetingRow.format, MeetingRow.round, MeetingRow.undated)  # 0007
+Index("ix_meetings_start_month", func.substr(MeetingRow.start_date, literal_column("1"), literal_column("7")))
+Index("ix_meetings_start_year", func.substr(MeetingRow.start_date, literal_column("1"), literal_column("4")))

@@ -9,7 +9,6 @@ disagreements between outlets stay visible.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import re
 from collections import defaultdict
@@ -30,13 +29,13 @@ from sqlalchemy import (
     insert,
     select,
     text,
-    true,
     update,
 )
 from sqlalchemy.orm import Session
 
 from bayan.arabic.normalise import normalise
 from bayan.models import Document, Meeting
+from bayan.store import candidates
 from bayan.store.db import open_db, upgrade
 from bayan.store.models import (
     TABLES,
@@ -58,11 +57,9 @@ SHINGLE = 5
 NEAR_DUP_THRESHOLD = 0.8
 MINHASH_MAX_CHARS = 1_000_000  # shingle at most this much: memory stays flat on huge bodies
 DATE_WINDOW_DAYS = 3
-LINK_CANDIDATES = 60  # per lookup when linking a meeting (most recent records first)
 # merge a new report into its record incrementally when that gives the full recompute's
 # result (Store._append_source); False recomputes every time (tests compare the two)
 INCREMENTAL_MERGE = True
-UNDATED_RECENT = 50  # undated records a dated meeting with no named format is compared with
 # follow-ups that a later meeting can fulfil (a working group or mechanism is not a meeting)
 LINKABLE_FOLLOWUPS = frozenset({"summit", "meeting", "round", "ministerial"})
 FOLLOWUP_REACH_DAYS = 200  # an undated "next meeting" is looked for this far ahead
@@ -296,6 +293,21 @@ def _fold_key(value: str) -> str:
 
 def _doc_order_key(doc: DocumentRow) -> tuple[str, int]:
     return (doc.published or "9999", doc.id)
+
+
+def _could_link(vals: dict[str, Any], actors: set[str]) -> bool:
+    """False when ``Store._compat`` rejects every record for these values, whatever it holds.
+
+    A reference in passing with no date, and a meeting with no participant and no full
+    day, can only be a record of the same format and round; without both they start a
+    record of their own, and looking up candidates would be wasted work.
+    """
+    if _explicit(vals, "format") and vals.get("round") is not None:
+        return True
+    sd = vals.get("start_date")
+    if not vals.get("primary", True) and not sd:
+        return False
+    return bool(actors) or (bool(sd) and len(sd) == 10)
 
 
 def meeting_values(m: Meeting) -> dict[str, Any]:
@@ -686,7 +698,7 @@ class Store:
         conn = s.connection()
         city = vals.get("city")
         raw: dict[int, Any] = {}
-        for mid, rec_city, summary in self._candidates(s, vals):
+        for mid, rec_city, summary in self._candidates(s, vals, actors):
             if mid in exclude or mid in raw:
                 continue
             if city and rec_city and not _same(city, rec_city):
@@ -716,17 +728,29 @@ class Store:
                 "fields": {},
                 "link_summary": None,
                 "undated": is_undated(vals.get("start_date")),
+                "start_dates_vary": True,  # not known until the record is merged
             },
         ).scalar_one()
 
-    def _candidates(self, s: Session, vals: dict[str, Any]) -> Iterator[tuple[int, str | None, Any]]:
+    def _candidates(self, s: Session, vals: dict[str, Any], actors: set[str]) -> Iterable[tuple[int, str | None, Any]]:
         """Records this meeting could be — (id, city, link summary as stored) — from a few
-        bounded indexed lookups (a record may come more than once)."""
-        conn = s.connection()
-        return itertools.chain.from_iterable(conn.execute(stmt, params) for stmt, params in self._lookups(vals))
+        bounded indexed lookups, in one statement (:mod:`bayan.store.candidates`)."""
+        if not _could_link(vals, actors):
+            return ()
+        names, named, params = self._lookups(vals)
+        date_mode = None
+        if self.is_sqlite:
+            found = candidates.date_filter(vals.get("start_date"), DATE_WINDOW_DAYS)
+            if found is not None:
+                date_mode, date_params = found
+                params.update(date_params)
+        stmt = candidates.statement(tuple(names), named, date_mode, self.is_sqlite)
+        return s.connection().execute(stmt, params)
 
-    def _lookups(self, vals: dict[str, Any]) -> list[tuple[Any, dict[str, Any]]]:
-        """The candidate lookups for a meeting's values: (statement, parameters).
+    def _lookups(self, vals: dict[str, Any]) -> tuple[list[str], int, dict[str, Any]]:
+        """The candidate lookups for a meeting's values: their names (``_fmt``: keeping only
+        compatible formats), how many named formats the undated lookup covers, and the
+        parameters of all of them.
 
         Dated meetings look in their date window; records without a day are reached
         only through something specific (same format and round, same city, same
@@ -736,13 +760,16 @@ class Store:
         """
         fmt = _explicit(vals, "format")
         allowed = sorted({fmt, *format_overlaps().get(fmt, ()), "other", "bilateral"}) if fmt else None
-        lookups: list[tuple[Any, dict[str, Any]]] = []
+        names: list[str] = []
+        params: dict[str, Any] = {}
+        named_formats: list[str] = []
 
-        def add(name: str, **params: Any) -> None:
-            stmt = _CANDIDATE_SQL[name + ("_fmt" if allowed and name in _FORMAT_FILTERED else "")]
-            if allowed and name in _FORMAT_FILTERED:
-                params["allowed"] = [*allowed, ""]  # "" is a record with no format
-            lookups.append((stmt, params))
+        def add(name: str, **values: Any) -> None:
+            filtered = bool(allowed) and name in candidates.FORMAT_FILTERED
+            names.append(name + ("_fmt" if filtered else ""))
+            if filtered:
+                params["allowed"] = [*allowed, ""]  # type: ignore[misc]  # "" is a record with no format
+            params.update(values)
 
         kind, day, _ = _parse_date(vals.get("start_date"))
         if kind == "day" and day is not None:
@@ -751,19 +778,22 @@ class Store:
             add("window", lo=lo, hi=hi)
             if fmt and fmt not in {"other", "bilateral"}:
                 # an undated record of the same named format ("the Astana talks")
-                named = sorted({fmt, *format_overlaps().get(fmt, ())})
-                lookups.append((_CANDIDATE_SQL["undated_named"], {"named": named}))
+                named_formats = sorted({fmt, *format_overlaps().get(fmt, ())})
             elif not vals.get("primary", True):
                 # a reference in passing with no named format: only the most recent
                 # undated records, whatever their format (a reference usually comes soon
                 # after the meeting; all of them would grow with the archive). An article's
                 # own meeting with no named format is not merged into an undated record on
                 # shared actors alone: that put a dated bilateral meeting into "round 20".
-                lookups.append((_CANDIDATE_SQL["undated_recent"], {}))
+                names.append("undated_recent")
         elif vals.get("start_date"):
             prefix = str(vals["start_date"])[:7] if not str(vals["start_date"]).startswith("--") else None
             if prefix:  # every date that starts with the prefix ("2023-04" → [2023-04, 2023-05))
-                add("month", prefix=prefix, prefix_end=prefix[:-1] + chr(ord(prefix[-1]) + 1))
+                by_length = {7: "month", 4: "year"}
+                if len(prefix) in by_length:
+                    add(by_length[len(prefix)], prefix=prefix)
+                else:
+                    add("date_prefix", prefix=prefix, prefix_end=prefix[:-1] + chr(ord(prefix[-1]) + 1))
         if fmt and vals.get("round") is not None:
             # a dated meeting finds the dated records of its round in its window already
             add("format_round_undated" if kind == "day" else "format_round", fmt=fmt, round=vals["round"])
@@ -771,7 +801,8 @@ class Store:
             add("city_undated" if kind == "day" else "city", city=vals["city"])
         if fmt and fmt not in {"other", "bilateral"} and kind != "day":
             add("format", fmt=fmt)
-        return lookups
+        params.update({f"named_{i}": f for i, f in enumerate(named_formats)})
+        return names, len(named_formats), params
 
     @staticmethod
     def _compat(
@@ -887,6 +918,14 @@ class Store:
             else:
                 entry = {"value": None, "support": 0, "sources": [], "values": {}}
             fields[f] = entry
+        summary = _link_summary(
+            (r.values for r in rows), conn.execute(_SQL_MEETING_ACTORS, {"ids": [mid]}).scalars()
+        )
+        summary["merge"] = {
+            "last": [rows[-1].published or "9999", rows[-1].document_id],
+            "inferred_only": all_inferred_only,
+            "yearless": yearless_left,
+        }
         conn.execute(
             _SQL_UPDATE_MEETING,
             {
@@ -895,16 +934,8 @@ class Store:
                 "known_by_reference": not any(r.primary for r in rows),
                 "fields": fields,
                 "undated": is_undated(fields["start_date"]["value"]),
-                "link_summary": {
-                    **_link_summary(
-                        (r.values for r in rows), conn.execute(_SQL_MEETING_ACTORS, {"ids": [mid]}).scalars()
-                    ),
-                    "merge": {
-                        "last": [rows[-1].published or "9999", rows[-1].document_id],
-                        "inferred_only": all_inferred_only,
-                        "yearless": yearless_left,
-                    },
-                },
+                "link_summary": summary,
+                "start_dates_vary": len(summary["seen"].get("start_date", ())) > 1,
             },
         )
 
@@ -981,6 +1012,7 @@ class Store:
                 "fields": fields,
                 "undated": is_undated(fields["start_date"]["value"]),
                 "link_summary": summary,
+                "start_dates_vary": len(seen.get("start_date", ())) > 1,
             },
         )
         return True
@@ -2029,44 +2061,10 @@ _SQL_UPDATE_MEETING = (
             "fields": bindparam("fields", type_=_MEETINGS.c.fields.type),
             "link_summary": bindparam("link_summary", type_=_MEETINGS.c.link_summary.type),
             "undated": bindparam("undated"),
+            "start_dates_vary": bindparam("start_dates_vary"),
         }
     )
 )
-
-
-def _candidate_lookups() -> dict[str, Any]:
-    """The bounded lookups of ``Store._candidates``, with and without the format filter."""
-    m = _MEETINGS.c
-    undated = m.undated == true()
-    base = {
-        "window": m.start_date.between(bindparam("lo"), bindparam("hi")),
-        "undated_named": undated & m.format.in_(bindparam("named", expanding=True)),
-        "undated_recent": undated,
-        "month": (m.start_date >= bindparam("prefix")) & (m.start_date < bindparam("prefix_end")),
-        "format_round": (m.format == bindparam("fmt")) & (m.round == bindparam("round")),
-        "format_round_undated": (m.format == bindparam("fmt")) & (m.round == bindparam("round")) & undated,
-        "city": m.city == bindparam("city"),
-        "city_undated": (m.city == bindparam("city")) & undated,
-        "format": m.format == bindparam("fmt"),
-    }
-    # coalesce() keeps the planner on the date / city index: the format index would
-    # visit every record of the common formats
-    fmt_ok = func.coalesce(m.format, "").in_(bindparam("allowed", expanding=True))
-    out: dict[str, Any] = {}
-    for name, cond in base.items():
-        limit = UNDATED_RECENT if name == "undated_recent" else LINK_CANDIDATES
-        # the summary comes as stored (JSON text on SQLite): decoded only for records
-        # that pass the city check in Store._link
-        q = select(m.id, m.city, cast(m.link_summary, Text)).order_by(m.id.desc()).limit(limit)
-        out[name] = q.where(cond)
-        if name in _FORMAT_FILTERED:
-            out[name + "_fmt"] = q.where(cond, fmt_ok)
-    return out
-
-
-# lookups that keep only compatible formats (the rest already name the format)
-_FORMAT_FILTERED = frozenset({"window", "month", "city", "city_undated"})
-_CANDIDATE_SQL = _candidate_lookups()
 
 
 def _field_entry(
