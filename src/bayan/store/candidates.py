@@ -5,9 +5,10 @@ the same city, the same named format, the same format and round (``Store._lookup
 chooses them from the report's values). This module turns that choice into one SQL
 statement per report:
 
-* a ``UNION`` of bounded subqueries, each read in index order (``ORDER BY id DESC
-  LIMIT n`` on an index whose entries are already in id order), so a record reached by
-  several lookups comes back once and a report costs one statement, not four;
+* the ids of bounded subqueries, each read in index order (``ORDER BY id DESC
+  LIMIT n`` on an index whose entries are already in id order), then each record's
+  row once: a record reached by several lookups comes back once, and a report costs
+  one statement, not four;
 * "undated records of these formats" as one such subquery per format, cut to the same
   ``n`` overall: ``format IN (a, b)`` made SQLite scan every undated record in id order;
 * on SQLite, a filter that drops, inside the database, records whose only reported
@@ -40,7 +41,6 @@ from sqlalchemy import (
     or_,
     select,
     true,
-    union,
     union_all,
 )
 
@@ -148,10 +148,9 @@ def _date_keep(mode: str, sub: Any) -> Any:
 
 
 def _part(cond: Any, limit: int, with_dates: bool) -> Any:
-    """One bounded lookup: the newest ``limit`` records meeting ``cond``."""
-    cols = [_M.c.id, _M.c.city, cast(_M.c.link_summary, Text).label("summary")]
-    if with_dates:
-        cols += [_M.c.start_date, _M.c.start_dates_vary]
+    """One bounded lookup: the ids of the newest ``limit`` records meeting ``cond``
+    (with what the date filter reads)."""
+    cols = [_M.c.id, _M.c.start_date, _M.c.start_dates_vary] if with_dates else [_M.c.id]
     return select(*cols).where(cond).order_by(_M.c.id.desc()).limit(limit)
 
 
@@ -162,7 +161,9 @@ def statement(lookups: tuple[str, ...], named: int, date_mode: str | None, sqlit
     ``lookups``: names from ``_CONDITIONS``, with ``_fmt`` for the format-filtered form.
     ``named``: how many formats the "undated records of the same named format" lookup
     covers (0: not used; parameters ``named_0`` …). Rows: (id, city, link summary as
-    stored). Cached: a handful of shapes cover every report.
+    stored), each record once. The lookups collect ids only; the wide rows are read
+    once, for the records that pass (carrying them through the union took twice as
+    long). Cached: a handful of shapes cover every report.
     """
     with_dates = sqlite and date_mode is not None
     parts = []
@@ -183,12 +184,14 @@ def statement(lookups: tuple[str, ...], named: int, date_mode: str | None, sqlit
         ]
         merged = union_all(*per_format).subquery()
         parts.append(select(*merged.c).order_by(merged.c.id.desc()).limit(LINK_CANDIDATES))
+    wide = select(_M.c.id, _M.c.city, cast(_M.c.link_summary, Text))
     if not parts:
-        return select(_M.c.id, _M.c.city, cast(_M.c.link_summary, Text)).where(false())
-    # SQLite allows no ORDER BY / LIMIT inside a compound member: each is a subquery
+        return wide.where(false())
+    # SQLite allows no ORDER BY / LIMIT inside a compound member: each is a subquery;
+    # UNION ALL, because IN keeps each id once
     wrapped = [select(*p.subquery().c) for p in parts]
-    rows = (union(*wrapped) if len(wrapped) > 1 else wrapped[0]).subquery()
-    out = select(rows.c.id, rows.c.city, rows.c.summary)
+    found = (union_all(*wrapped) if len(wrapped) > 1 else wrapped[0]).subquery()
+    ids = select(found.c.id)
     if with_dates:
-        out = out.where(_date_keep(date_mode, rows))  # type: ignore[arg-type]
-    return out
+        ids = ids.where(_date_keep(date_mode, found))  # type: ignore[arg-type]
+    return wide.where(_M.c.id.in_(ids))
