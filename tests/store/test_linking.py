@@ -110,9 +110,12 @@ def _canonical_tables(url: str) -> dict[str, list[str]]:
     return out
 
 
-def test_incremental_merge_equals_full_recompute(tmp_path, monkeypatch):
+@pytest.mark.parametrize("order", ["date", "corpus"])
+def test_incremental_merge_equals_full_recompute(tmp_path, monkeypatch, order):
     """Merging a report into its record without reading the other reports gives the rows
-    a full recompute gives, on an archive ingested in date order (where it applies)."""
+    a full recompute gives, on an archive ingested in date order (each report appended
+    after the others) and in the corpus's own order (random dates: most reports go
+    before some earlier one)."""
     import json
     import sys
 
@@ -128,16 +131,23 @@ def test_incremental_merge_equals_full_recompute(tmp_path, monkeypatch):
     generated = tmp_path / "generated.jsonl"
     write(160, 11, str(generated))
     lines = generated.read_text(encoding="utf-8").splitlines()
-    lines.sort(key=lambda line: json.loads(line).get("published") or "")
+    if order == "date":
+        lines.sort(key=lambda line: json.loads(line).get("published") or "")
     generated.write_text("\n".join(lines) + "\n", encoding="utf-8")
     docs = [(process(it), it) for it in iter_inputs([generated]) if not isinstance(it, InputError)]
 
     appended = []
+    placed_before = []  # merged in place, before an earlier-stored report
     real_append = repository.Store._append_source
 
-    def counting(self, *args):
-        ok = real_append(self, *args)
+    def counting(self, s, mid, new):
+        state = s.connection().execute(repository._SQL_MEETING_STATE, {"mid": mid}).first()
+        summary = json.loads(state.link_summary) if state and state.link_summary else None
+        last = (summary or {}).get("merge", {}).get("last")
+        ok = real_append(self, s, mid, new)
         appended.append(ok)
+        if ok and last and [new.published or "9999", new.document_id] < last:
+            placed_before.append(mid)
         return ok
 
     urls = {}
@@ -151,6 +161,7 @@ def test_incremental_merge_equals_full_recompute(tmp_path, monkeypatch):
         st.close()
         urls[incremental] = url
     assert sum(appended) >= 20  # the incremental path did run
+    assert (len(placed_before) >= 10) if order == "corpus" else not placed_before
     full, incremental = _canonical_tables(urls[False]), _canonical_tables(urls[True])
     assert full.keys() == incremental.keys()
     for table in full:

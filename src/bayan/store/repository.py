@@ -923,6 +923,7 @@ class Store:
         )
         summary["merge"] = {
             "last": [rows[-1].published or "9999", rows[-1].document_id],
+            "published": {str(r.document_id): r.published or "9999" for r in rows},
             "inferred_only": all_inferred_only,
             "yearless": yearless_left,
         }
@@ -942,11 +943,14 @@ class Store:
     def _append_source(self, s: Session, mid: int, new: NewSource) -> bool:
         """Merge one more source into a record without reading all of its sources.
 
-        Only when the result is the one :meth:`_recompute` would give: the new document
-        sorts after every earlier source (the usual case when an archive is ingested in
-        date order) and no year-less date is involved. Otherwise returns False and the
-        caller recomputes. Keeps the work per article flat when a meeting has thousands
-        of reports.
+        Only when the result is the one :meth:`_recompute` would give, which orders a
+        record's sources by (publication date, document id): a report that sorts after
+        every earlier one (an archive ingested in date order) is appended; one that
+        sorts before some (any other order) is put in its place, using the publication
+        dates the merge state keeps for each source. Year-less dates, and a report
+        sorting before a source whose year-less date was filled in, go to the caller
+        (returns False), which recomputes. Keeps the work per article flat when a
+        meeting has thousands of reports, whatever the input order.
         """
         conn = s.connection()
         cur = conn.execute(_SQL_MEETING_STATE, {"mid": mid}).first()
@@ -956,27 +960,49 @@ class Store:
         if not isinstance(summary, dict):  # JSON null: a record not merged yet
             return False
         merge = summary.get("merge")
-        order_key = [new.published or "9999", new.document_id]
-        if not merge or order_key <= merge["last"]:
+        if not merge:
+            return False
+        doc_id = new.document_id
+        order_key = [new.published or "9999", doc_id]
+        in_order = order_key > merge["last"]
+        published: dict[str, str] | None = merge.get("published")  # records merged before 2026-12-04 lack it
+        if not in_order and (published is None or str(doc_id) in published):
             return False
         kinds = {_parse_date(new.values.get(f))[0] for f in ("start_date", "end_date")}
         if "yearless" in kinds or (merge["yearless"] and "day" in kinds):
             return False
         fields = json.loads(cur.fields) if isinstance(cur.fields, str) else cur.fields
-        doc_id = new.document_id
+        if not in_order and any(fields[f].get("notes") for f in ("start_date", "end_date")):
+            return False  # an earlier full date could fill a year-less one in instead
+        if published is not None:
+            published[str(doc_id)] = order_key[0]
+
+        def rank(d: int) -> tuple[str, int]:
+            return (published[str(d)], d) if published is not None else ("", d)
+
+        def place(ids: list[int]) -> None:
+            """Put ``doc_id`` where the full recompute's source order has it."""
+            if doc_id in ids:
+                return
+            pos = len(ids)
+            if not in_order:
+                mine = rank(doc_id)
+                while pos > 0 and rank(ids[pos - 1]) > mine:
+                    pos -= 1
+            ids.insert(pos, doc_id)
+
         for f in MEETING_FIELDS:
             v = new.values.get(f)
             entry = fields[f]
             values: dict[str, list[int]] = entry["values"]
             if v is not None:
                 key = str(v)
-                ids = values.setdefault(key, [])
-                if doc_id not in ids:
-                    ids.append(doc_id)
-                if doc_id not in entry["sources"]:
-                    entry["sources"].append(doc_id)
+                place(values.setdefault(key, []))
+                place(entry["sources"])
                 io = merge["inferred_only"].setdefault(f, {})
                 io[key] = io.get(key, True) and f in (new.values.get("inferred") or [])
+                if not in_order:  # values in the order they were first reported
+                    values = dict(sorted(values.items(), key=lambda kv: rank(kv[1][0])))
             if not values:
                 continue
             io = merge["inferred_only"][f]
@@ -990,6 +1016,8 @@ class Store:
             inconsistent = list(entry.get("inconsistent") or []) + [
                 {"document_id": doc_id, **c} for c in new.values.get("conflicts") or [] if c.get("field") == f
             ]
+            if not in_order:
+                inconsistent.sort(key=lambda c: rank(c["document_id"]))  # stable: a document's own order kept
             rebuilt = _field_entry(
                 value, best_key, values, entry["sources"], bool(io.get(best_key)), entry.get("notes"), inconsistent
             )
@@ -997,12 +1025,10 @@ class Store:
         seen = summary["seen"]
         for f in MEETING_FIELDS:
             x = _explicit(new.values, f)
-            if x is not None:
-                got = seen.setdefault(f, [])
-                if x not in got:
-                    got.append(x)
+            if x is not None and x not in seen.setdefault(f, []):
+                seen[f] = _seen_order([*seen[f], x])
         summary["actors"] = sorted(set(summary["actors"]) | new.actors)
-        merge["last"] = order_key
+        merge["last"] = max(order_key, merge["last"])
         conn.execute(
             _SQL_UPDATE_MEETING,
             {
@@ -2100,7 +2126,13 @@ def _link_summary(values: Iterable[dict[str, Any]], actors: Iterable[str]) -> di
                 got = seen.setdefault(f, [])
                 if x not in got:
                     got.append(x)
-    return {"seen": seen, "actors": sorted(set(actors))}
+    return {"seen": {f: _seen_order(xs) for f, xs in seen.items()}, "actors": sorted(set(actors))}
+
+
+def _seen_order(values: list[Any]) -> list[Any]:
+    """A summary's values in one order whatever the order of the reports (linking only
+    asks whether a value is among them)."""
+    return sorted(values, key=lambda x: (type(x).__name__, str(x)))
 
 
 def _summaries_from_sources(conn: Any, ids: list[int]) -> dict[int, dict[str, Any]]:
