@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     Engine,
@@ -196,6 +196,16 @@ class NewSource:
     primary: bool
     values: dict[str, Any]
     actors: set[str]
+
+
+class _SourceRow(NamedTuple):
+    """A source as ``_SQL_MEETING_SOURCES`` reads it back."""
+
+    values: dict[str, Any]
+    primary: bool
+    local_index: int
+    document_id: int
+    published: str | None
 
 
 @dataclass(frozen=True)
@@ -598,6 +608,7 @@ class Store:
         # A meeting is linked against records this document has not used yet, so its
         # rows can wait and go in with one statement per table; ids follow the same order.
         used: list[int] = []
+        created: set[int] = set()
         sources: list[dict[str, Any]] = []
         participants: list[dict[str, Any]] = []
         statements: list[dict[str, Any]] = []
@@ -605,8 +616,10 @@ class Store:
         for idx, m in enumerate(doc.meetings):
             vals = meeting_values(m)
             actors = {p.actor for p in m.participants if p.actor}
-            mid = self._link(s, vals, actors, set(used))
+            mid, was_created = self._link(s, vals, actors, set(used))
             used.append(mid)
+            if was_created:
+                created.add(mid)
             ev = m.evidence[0] if m.evidence else None
             sources.append(
                 {
@@ -687,14 +700,20 @@ class Store:
                 values=src_row["values"],
                 actors={p["actor"] for p in participants if p["meeting_id"] == mid and p["actor"]},
             )
+            if mid in created:  # its one source is this report: nothing to read back
+                row = _SourceRow(json.loads(json.dumps(new.values)), new.primary, src_row["local_index"], doc_id,
+                                 doc.published)
+                self._recompute(s, mid, rows=[row], actors=new.actors)
+                continue
             if INCREMENTAL_MERGE and self._append_source(s, mid, new):
                 continue
             self._recompute(s, mid)
 
     # ---- meeting linking and merging
 
-    def _link(self, s: Session, vals: dict[str, Any], actors: set[str], exclude: set[int]) -> int:
-        """Id of the compatible meeting record for these values, creating one if needed."""
+    def _link(self, s: Session, vals: dict[str, Any], actors: set[str], exclude: set[int]) -> tuple[int, bool]:
+        """Id of the compatible meeting record for these values, creating one if needed
+        (then True)."""
         conn = s.connection()
         city = vals.get("city")
         raw: dict[int, Any] = {}
@@ -719,7 +738,7 @@ class Store:
                 if score is not None and (best is None or score > best[0]):
                     best = (score, mid)
         if best is not None:
-            return best[1]
+            return best[1], False
         return conn.execute(
             _INSERT_MEETING,
             {
@@ -730,7 +749,7 @@ class Store:
                 "undated": is_undated(vals.get("start_date")),
                 "start_dates_vary": True,  # not known until the record is merged
             },
-        ).scalar_one()
+        ).scalar_one(), True
 
     def _candidates(self, s: Session, vals: dict[str, Any], actors: set[str]) -> Iterable[tuple[int, str | None, Any]]:
         """Records this meeting could be — (id, city, link summary as stored) — from a few
@@ -854,10 +873,15 @@ class Store:
                 score += 1.0
         return score + 2.0 * strong_date + 0.1 * len(shared)
 
-    def _recompute(self, s: Session, mid: int) -> None:
-        """Recompute a meeting's merged fields from all of its sources."""
+    def _recompute(
+        self, s: Session, mid: int, rows: list[Any] | None = None, actors: Iterable[str] | None = None
+    ) -> None:
+        """Recompute a meeting's merged fields from all of its sources (``rows`` and
+        ``actors``: what reading them back would give, when the caller has them)."""
         conn = s.connection()
-        rows = conn.execute(_SQL_MEETING_SOURCES, {"mid": mid}).all()
+        if rows is None:
+            rows = list(conn.execute(_SQL_MEETING_SOURCES, {"mid": mid}).all())
+            actors = None
         if not rows:
             conn.execute(_SQL_DELETE_MEETING, {"mid": mid})
             return
@@ -918,9 +942,9 @@ class Store:
             else:
                 entry = {"value": None, "support": 0, "sources": [], "values": {}}
             fields[f] = entry
-        summary = _link_summary(
-            (r.values for r in rows), conn.execute(_SQL_MEETING_ACTORS, {"ids": [mid]}).scalars()
-        )
+        if actors is None:
+            actors = conn.execute(_SQL_MEETING_ACTORS, {"ids": [mid]}).scalars()
+        summary = _link_summary((r.values for r in rows), actors)
         summary["merge"] = {
             "last": [rows[-1].published or "9999", rows[-1].document_id],
             "published": {str(r.document_id): r.published or "9999" for r in rows},
