@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import sys
+from pathlib import Path
 
 from bayan.models import Document, Evidence, FollowUp, Framing, Meeting, Participant, Statement
 
@@ -191,3 +193,15 @@ def doc_tehran_summit() -> Document:
         evidence=[evidence(body, "قمة رؤساء الدول الضامنة")],
     )
     return make_doc("tehran.txt", "ارنا", "2022-07-19", body, "قمة طهران", [main])
+
+
+def generated_corpus(path: Path, n: int, seed: int) -> Path:
+    """``n`` articles of the bench corpus generator (bench/corpus.py) as JSON Lines at ``path``."""
+    bench = str(Path(__file__).resolve().parents[2] / "bench")
+    sys.path.insert(0, bench)
+    try:
+        from corpus import write
+    finally:
+        sys.path.remove(bench)
+    write(n, seed, str(path))
+    return path

@@ -12,11 +12,11 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 from sqlalchemy import insert, text
+from store_docs import generated_corpus
 
 from bayan.store import Store, candidates
 from bayan.store.models import MeetingRow
@@ -149,13 +149,7 @@ def test_linking_is_the_same_without_the_filter_and_the_early_exit(tmp_path, mon
     from bayan.core import process
     from bayan.pipeline.ingest import InputError, iter_inputs
 
-    sys.path.insert(0, str(REPO / "bench"))
-    try:
-        from corpus import write
-    finally:
-        sys.path.remove(str(REPO / "bench"))
-    generated = tmp_path / "generated.jsonl"
-    write(300, 5, str(generated))
+    generated = generated_corpus(tmp_path / "generated.jsonl", 300, 5)
     docs = [(process(it), it) for it in iter_inputs([generated]) if not isinstance(it, InputError)]
     monkeypatch.setattr(candidates, "LINK_CANDIDATES", 5)
     monkeypatch.setattr(candidates, "UNDATED_RECENT", 5)

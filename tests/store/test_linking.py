@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
-from store_docs import make_doc, participants
+from store_docs import generated_corpus, make_doc, participants
 
 from bayan.models import Meeting
 from bayan.store import Store
@@ -117,19 +117,12 @@ def test_incremental_merge_equals_full_recompute(tmp_path, monkeypatch, order):
     after the others) and in the corpus's own order (random dates: most reports go
     before some earlier one)."""
     import json
-    import sys
 
     import bayan.store.repository as repository
     from bayan.core import process
     from bayan.pipeline.ingest import InputError, iter_inputs
 
-    sys.path.insert(0, str(REPO / "bench"))
-    try:
-        from corpus import write
-    finally:
-        sys.path.remove(str(REPO / "bench"))
-    generated = tmp_path / "generated.jsonl"
-    write(160, 11, str(generated))
+    generated = generated_corpus(tmp_path / "generated.jsonl", 160, 11)
     lines = generated.read_text(encoding="utf-8").splitlines()
     if order == "date":
         lines.sort(key=lambda line: json.loads(line).get("published") or "")
