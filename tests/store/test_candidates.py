@@ -12,8 +12,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from sqlalchemy import insert, text
 from store_docs import generated_corpus
@@ -21,8 +19,6 @@ from store_docs import generated_corpus
 from bayan.store import Store, candidates
 from bayan.store.models import MeetingRow
 from bayan.store.repository import DATE_WINDOW_DAYS, dates_close
-
-REPO = Path(__file__).resolve().parents[2]
 
 REPORT_DATES = [
     "2023-04-12", "2024-01-01", "2023-12-30", "2024-02-29", "2023-03-01", "2024-03-01",
