@@ -75,13 +75,10 @@ _FORMAT_OK = func.coalesce(_M.c.format, "").in_(bindparam("allowed", expanding=T
 
 # the date forms the extractor writes; a stored date of another form is never filtered out
 _DIGIT = "[0-9]"
+_DAY_GLOB = _DIGIT * 4 + "-" + _DIGIT * 2 + "-" + _DIGIT * 2
+_MONTH_GLOB = _DIGIT * 4 + "-" + _DIGIT * 2
+_YEAR_GLOB = _DIGIT * 4
 _YEARLESS_GLOBS = tuple(p + _DIGIT * 2 + "-" + _DIGIT * 2 for p in ("--", "XXXX-", "xxxx-", ""))
-_CANONICAL_GLOBS = (
-    _DIGIT * 4 + "-" + _DIGIT * 2 + "-" + _DIGIT * 2,
-    _DIGIT * 4 + "-" + _DIGIT * 2,
-    _DIGIT * 4,
-    *_YEARLESS_GLOBS,
-)
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _MONTH_OR_YEAR = re.compile(r"\d{4}(?:-\d{2})?", re.ASCII)
 
@@ -130,8 +127,8 @@ def _date_keep(mode: str, sub: Any) -> Any:
     """
     stored = sub.c.start_date
     glob = stored.op("GLOB", is_comparison=True)
-    is_day = glob(_CANONICAL_GLOBS[0])
-    is_month_or_year = or_(glob(_CANONICAL_GLOBS[1]), glob(_CANONICAL_GLOBS[2]))
+    is_day = glob(_DAY_GLOB)
+    is_month_or_year = or_(glob(_MONTH_GLOB), glob(_YEAR_GLOB))
     is_yearless = or_(*(glob(g) for g in _YEARLESS_GLOBS))
     if mode == "day":
         cannot = or_(
