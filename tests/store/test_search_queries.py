@@ -332,3 +332,35 @@ def test_document_frequency_cache_follows_new_documents(tmp_path: Path, monkeypa
     finally:
         writer.close()
         st.close()
+
+
+def test_batch_is_indexed_as_one_fts_segment(tmp_path: Path) -> None:
+    """A batch's full-text rows are written last in its transaction, so FTS5 writes one
+    index segment for the batch (a row written mid-transaction is flushed as its own
+    segment by the next statement's savepoint). The index and its rankings are the
+    same as when the documents are stored one at a time."""
+    from sqlalchemy import text
+    from store_docs import make_doc
+
+    bodies = [(f"خبر {i}", f"اجتماع في موسكو رقم {i} عن سوريا" + (" وإيران" if i % 3 else "")) for i in range(24)]
+    docs = [make_doc(f"b/{i}.txt", "سانا", f"2024-01-{i + 1:02d}", body, title, []) for i, (title, body) in enumerate(bodies)]
+    batched = Store(f"sqlite:///{tmp_path / 'batch.db'}")
+    single = _sqlite_store(tmp_path, bodies)
+    try:
+        batched.add_documents([(d, b, None) for d, (_, b) in zip(docs, bodies, strict=True)], batch_size=len(docs))
+        with batched.session() as s:
+            segments = s.scalar(text("SELECT count(DISTINCT segid) FROM documents_fts_idx"))
+            s.execute(text("INSERT INTO documents_fts(documents_fts, rank) VALUES ('integrity-check', 1)"))
+            fts_rows = s.execute(text("SELECT rowid, body_norm, title_norm FROM documents_fts ORDER BY rowid")).all()
+            doc_rows = s.execute(text("SELECT id, body_norm, title_norm FROM documents ORDER BY id")).all()
+        assert segments == 1
+        assert [tuple(r) for r in fts_rows] == [tuple(r) for r in doc_rows] and len(doc_rows) == len(docs)
+        with single.session() as s:
+            assert s.scalar(text("SELECT count(DISTINCT segid) FROM documents_fts_idx")) > 1
+        for query in ("سوريا", "موسكو وإيران", "اجتماع رقم"):
+            got = [(h["id"], h["score"]) for h in batched.search(query, limit=50)]
+            assert got == [(h["id"], h["score"]) for h in single.search(query, limit=50)]
+            assert got == _bm25_sql(batched, query_terms(query))[:50]
+    finally:
+        batched.close()
+        single.close()
