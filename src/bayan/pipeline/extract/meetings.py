@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
 
 from bayan.arabic.dates import DateMention
 from bayan.arabic.matcher import Match
@@ -266,10 +267,17 @@ def _is_dateline(an: Analysis, d: DateMention) -> bool:
     line_start = an.text.rfind("\n", lo, d.start) + 1 or lo
     line_end = an.text.find("\n", d.end, hi)
     rest = an.text[line_start:d.start] + " " + an.text[d.end:line_end if line_end >= 0 else hi]
-    return len(_ARABIC_WORD.findall(rest)) < 3
+    return not _has_words(rest, 3)
 
 
 _ARABIC_WORD = re.compile(r"[\u0621-\u064A]{2,}")
+
+
+def _has_words(text: str, n: int, start: int = 0, end: int | None = None) -> bool:
+    """Whether ``text[start:end]`` holds at least ``n`` Arabic words: ``findall``'s count,
+    stopping at the ``n``-th (most lines and sentences have far more)."""
+    found = _ARABIC_WORD.finditer(text, start, len(text) if end is None else end)
+    return sum(1 for _ in islice(found, n)) >= n
 
 
 def _city_in(an: Analysis, lo: int, hi: int, after_host: bool = False) -> tuple[str | None, bool]:
@@ -473,7 +481,7 @@ def _lead_end(an: Analysis, *, skip_header: bool = False) -> int:
 def _find_lead_end(an: Analysis, skip_header: bool) -> int:
     counted = 0
     for sent in an.sentences:
-        if not skip_header or len(_ARABIC_WORD.findall(an.text[sent.start:sent.end])) >= 4:
+        if not skip_header or _has_words(an.text, 4, sent.start, sent.end):
             counted += 1
         if counted == LEAD_SENTENCES:
             return sent.end
