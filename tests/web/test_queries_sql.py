@@ -80,3 +80,24 @@ def test_actor_filter_in_sql_matches_python_sets(web_store):
             assert sel is not None
             assert set(s.scalars(sel[0])) == docs and set(s.scalars(sel[1])) == meetings, actor
         assert Q._actor_selects('a"b') is None
+
+
+def test_actor_counts_match_statement_lists(web_store):
+    """``list_actors`` counts statement holders and meetings as the rows themselves say."""
+    from collections import Counter
+
+    from sqlalchemy import select
+
+    from bayan.store.models import ParticipantRow, StatementRow
+
+    with Q._read_session(web_store) as s:
+        statements = s.execute(select(StatementRow.meeting_id, StatementRow.actors)).all()
+        participants = s.execute(select(ParticipantRow.actor, ParticipantRow.meeting_id)).all()
+    n_st = Counter(a for _, actors in statements for a in actors or [])
+    pairs = {(a, mid) for a, mid in participants} | {(a, mid) for mid, actors in statements for a in actors or []
+                                                      if mid is not None}
+    n_meet = Counter(a for a, _ in pairs)
+    items = Q.list_actors(web_store)["items"]
+    assert sum(i["n_statements"] for i in items) > 0 and sum(i["n_meetings"] for i in items) > 0
+    for item in items:
+        assert (item["n_statements"], item["n_meetings"]) == (n_st[item["key"]], n_meet[item["key"]]), item["key"]
