@@ -193,3 +193,31 @@ def test_out_of_order_chunks_and_a_worker_killing_article(tmp_path: Path, monkey
     assert len(docs) >= 6, [str(doc) for _, doc in got if isinstance(doc, ExtractionFailure)]
     for item, doc in docs:
         assert doc.to_dict() == process(item).to_dict()
+
+
+def _message_log_length() -> int:
+    import dask
+
+    return dask.config.get("distributed.admin.low-level-log-length")
+
+
+def test_local_cluster_keeps_few_sent_messages(tmp_path: Path) -> None:
+    """Dask keeps the last 1,000 messages of every comm by default; each Bayan task carries
+    a chunk of articles, so a LocalCluster's scheduler (in this process) would hold up to
+    2,000 chunks of raw text. Bayan caps those logs on the scheduler and on the workers."""
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        from corpus import write
+    finally:
+        sys.path.remove(str(REPO / "bench"))
+    corpus = tmp_path / "c.jsonl"
+    write(12, 5, str(corpus))
+    with distributed.dask_client(2) as client:
+        got = list(distributed.extract_stream(iter_inputs([corpus]), client, chunk=1, in_flight=2))
+        assert len(got) == 12
+        assert set(client.run(_message_log_length).values()) == {distributed.MESSAGE_LOG_LENGTH}
+        scheduler = client.cluster.scheduler
+        logs = [ws.recent_message_log for ws in scheduler.stream_comms.values()]
+        assert len(logs) == 2
+        assert all(log.maxlen == distributed.MESSAGE_LOG_LENGTH for log in logs)
+    assert _message_log_length() != distributed.MESSAGE_LOG_LENGTH  # the caller's config is back
