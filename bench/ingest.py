@@ -69,6 +69,8 @@ def main() -> None:
     from bayan.pipeline.load import extract_local, store_stream
     from bayan.store import Store
 
+    if args.tmp:
+        Path(args.tmp).mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="bayan-ingest-", dir=args.tmp) as tmp:
         corpus = Path(tmp) / "corpus"
         corpus.mkdir()

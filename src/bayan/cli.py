@@ -51,7 +51,7 @@ def main(
 
 @app.command()
 def extract(
-    paths: Annotated[list[Path], typer.Argument(help="Article files or directories (text, HTML, JSON Lines).")],
+    paths: Annotated[list[Path], typer.Argument(help="Article files or directories (text, HTML, JSON Lines, .jsonl.gz).")],
     output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="summary (readable), jsonl (one object per input) or json.",
                                                         rich_help_panel="Output")] = OutputFormat.summary,
     no_body: Annotated[bool, typer.Option("--no-body", help="Leave the cleaned body text out of JSON output.",

@@ -33,7 +33,7 @@ def _store(db: str | None):
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Article files or directories (text, HTML, JSON Lines).")],
+    paths: Annotated[list[Path], typer.Argument(help="Article files or directories (text, HTML, JSON Lines, .jsonl.gz).")],
     db: DbOption = None,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = True,
     workers: Annotated[int | None, typer.Option(

@@ -138,3 +138,84 @@ def test_permission_denied_is_an_error(tmp_path):
         assert isinstance(item, InputError) and item.reason == "permission denied"
     finally:
         path.chmod(0o644)
+
+
+def _records(n: int) -> list[dict]:
+    return [{"text": f"{ARABIC}\nالفقرة رقم {i}.", "url": f"https://example.org/{i}",
+             "outlet": "سانا"} for i in range(n)]
+
+
+def _jsonl_bytes(records: list[dict]) -> bytes:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8")
+
+
+def _summary(items) -> list[tuple]:
+    return [(type(i).__name__, i.source.rsplit("#", 1)[-1], getattr(i, "text", None) or getattr(i, "reason", None))
+            for i in items]
+
+
+def test_jsonl_larger_than_the_file_limit_streams(tmp_path, monkeypatch):
+    """An archive is one big JSON Lines file: the size limit applies per record, not per file."""
+    import bayan.pipeline.ingest as ingest
+
+    records = _records(40)
+    line_bytes = len(json.dumps(records[0], ensure_ascii=False).encode("utf-8"))
+    monkeypatch.setattr(ingest, "MAX_BYTES", line_bytes * 3)  # the file is 13× the limit
+    records[7]["text"] = ARABIC * 20  # one record over the limit
+    path = tmp_path / "archive.jsonl"
+    path.write_bytes(_jsonl_bytes(records))
+    items = list(iter_inputs([path]))
+    assert len(items) == 40
+    assert [i.text for i in items if isinstance(i, RawInput)] == [r["text"] for k, r in enumerate(records) if k != 7]
+    too_big = items[7]
+    assert isinstance(too_big, InputError) and too_big.source == f"{path}#L8"
+    assert too_big.reason.startswith("record too large")
+    assert items[8].source == f"{path}#L9" and items[8].url == "https://example.org/8"
+
+
+def test_gzipped_jsonl_reads_like_the_plain_file(tmp_path):
+    import gzip
+
+    data = _jsonl_bytes(_records(5)) + b'{"text": "\xd9\x85\n' + b"\n" + _jsonl_bytes(_records(1))
+    plain = tmp_path / "crawl.jsonl"
+    plain.write_bytes(data)
+    packed = tmp_path / "crawl.jsonl.gz"
+    packed.write_bytes(gzip.compress(data))
+    misnamed = tmp_path / "crawl2.ndjson"  # gzip content under a plain name
+    misnamed.write_bytes(gzip.compress(data))
+    want = _summary(iter_inputs([plain]))
+    assert [kind for kind, _, _ in want] == ["RawInput"] * 5 + ["InputError", "RawInput"]
+    assert _summary(iter_inputs([packed])) == want == _summary(iter_inputs([misnamed]))
+    assert [i.raw_bytes_len for i in iter_inputs([packed]) if isinstance(i, RawInput)] == [
+        i.raw_bytes_len for i in iter_inputs([plain]) if isinstance(i, RawInput)]
+    # in a directory, .jsonl.gz files are read too
+    assert len([i for i in iter_inputs([tmp_path]) if isinstance(i, RawInput)]) == 18
+
+
+def test_truncated_gzip_keeps_the_records_before_the_damage(tmp_path):
+    import gzip
+
+    blob = gzip.compress(_jsonl_bytes(_records(200)))
+    path = tmp_path / "cut.jsonl.gz"
+    path.write_bytes(blob[: len(blob) // 2])
+    items = list(iter_inputs([path]))
+    good = [i for i in items if isinstance(i, RawInput)]
+    assert 0 < len(good) < 200
+    assert isinstance(items[-1], InputError) and "truncated" in items[-1].reason
+    assert all(isinstance(i, RawInput) for i in items[:-2])  # the last line read may be cut
+
+
+def test_jsonl_line_encodings_and_line_separators(tmp_path):
+    """JSON strings may hold U+2028; a windows-1256 line is decoded on its own; UTF-16 whole."""
+    record = {"text": ARABIC + "\u2028" + "سطر", "outlet": "الأهرام"}
+    line = json.dumps(record, ensure_ascii=False)
+    utf8 = tmp_path / "a.jsonl"
+    utf8.write_bytes(b"\xef\xbb\xbf" + (line + "\r\n").encode("utf-8") + (line + "\n").encode("cp1256", errors="ignore"))
+    items = list(iter_inputs([utf8]))
+    assert len(items) == 2 and all(isinstance(i, RawInput) for i in items), items
+    assert items[0].text == record["text"] and items[0].encoding == "utf-8"
+    assert items[1].text == ARABIC + "سطر" and items[1].encoding == "windows-1256"
+    utf16 = tmp_path / "b.jsonl"
+    utf16.write_bytes(b"\xff\xfe" + (line + "\n" + line + "\n").encode("utf-16-le"))
+    items = list(iter_inputs([utf16]))
+    assert [i.outlet for i in items] == ["الأهرام"] * 2

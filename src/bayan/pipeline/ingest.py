@@ -1,4 +1,4 @@
-"""Ingest: turn paths (files, directories, JSON Lines) into decoded inputs.
+"""Ingest: turn paths (files, directories, JSON Lines, gzipped JSON Lines) into decoded inputs.
 
 Every input is yielded in order, either as a :class:`RawInput` or as an
 :class:`InputError` standing in its place; one unreadable file never raises or
@@ -264,43 +264,137 @@ def _str_or_none(value: object) -> str | None:
     return value or None
 
 
+def _jsonl_record(where: str, line: str, encoding: str, nbytes: int) -> RawInput | InputError:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return InputError(where, f"invalid JSON ({exc.msg} at column {exc.colno})")
+    if not isinstance(record, dict):
+        return InputError(where, "JSON line is not an object")
+    body_text = record.get("text")
+    html = record.get("html")
+    body_text = body_text if isinstance(body_text, str) and body_text.strip() else None
+    html = html if isinstance(html, str) and html.strip() else None
+    if body_text is None and html is None:
+        return InputError(where, "no 'text' or 'html' field")
+    return RawInput(
+        source=where,
+        text=body_text,
+        html=html,
+        url=_str_or_none(record.get("url")),
+        outlet=_str_or_none(record.get("outlet")),
+        published=_str_or_none(record.get("published")),
+        encoding=encoding,
+        raw_bytes_len=nbytes,
+    )
+
+
 def _iter_jsonl(source: str, text: str, encoding: str) -> Iterator[RawInput | InputError]:
+    """Records of a JSON Lines file decoded whole (UTF-16/32: see :func:`_stream_jsonl`)."""
     any_record = False
-    for lineno, line in enumerate(text.splitlines(), start=1):
+    for lineno, line in enumerate(text.split("\n"), start=1):  # not splitlines(): U+2028
         if not line.strip():
             continue
         any_record = True
-        where = f"{source}#L{lineno}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield InputError(where, f"invalid JSON ({exc.msg} at column {exc.colno})")
-            continue
-        if not isinstance(record, dict):
-            yield InputError(where, "JSON line is not an object")
-            continue
-        body_text = record.get("text")
-        html = record.get("html")
-        body_text = body_text if isinstance(body_text, str) and body_text.strip() else None
-        html = html if isinstance(html, str) and html.strip() else None
-        if body_text is None and html is None:
-            yield InputError(where, "no 'text' or 'html' field")
-            continue
-        yield RawInput(
-            source=where,
-            text=body_text,
-            html=html,
-            url=_str_or_none(record.get("url")),
-            outlet=_str_or_none(record.get("outlet")),
-            published=_str_or_none(record.get("published")),
-            encoding=encoding,
-            raw_bytes_len=len(line.encode("utf-8")),
-        )
+        yield _jsonl_record(f"{source}#L{lineno}", line, encoding, len(line.encode("utf-8")))
     if not any_record:
         yield InputError(source, "empty file")
 
 
+_GZIP_MAGIC = b"\x1f\x8b"
+_JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
+
+
+def _is_jsonl(path: Path) -> bool:
+    return path.name.lower().endswith(_JSONL_SUFFIXES)
+
+
+def _stream_jsonl(path: Path, source: str) -> Iterator[RawInput | InputError]:
+    """Records of a JSON Lines file (gzip-compressed or not), read one line at a time.
+
+    A crawl or an outlet's archive comes as one JSON Lines file of gigabytes, so this
+    never holds more than one record: the size limit is per record (``MAX_BYTES``), not
+    per file. Lines are split on ``\\n`` only (JSON strings may hold U+2028). Each line is
+    strict UTF-8, the encoding JSON requires; a line that is not is decoded like a file
+    (windows-1256, ...). UTF-16 and UTF-32 files, which cannot be split on a byte, are
+    decoded whole like any other file.
+    """
+    import gzip
+    import zlib
+
+    try:
+        with path.open("rb") as raw:
+            head = raw.read(4096)
+            if head.startswith(_GZIP_MAGIC):
+                raw.seek(0)
+                stream = gzip.open(raw)
+                head = stream.peek(4096)[:4096] if hasattr(stream, "peek") else b""
+            else:
+                raw.seek(0)
+                stream = raw
+            if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:
+                stream.close()
+                yield from _iter_jsonl_whole(path, source)
+                return
+            if any(head.startswith(m) for m in _MAGIC if m != _GZIP_MAGIC):
+                yield InputError(source, "binary file, not text")
+                return
+            any_record = False
+            lineno = 0
+            while True:
+                line = stream.readline(MAX_BYTES + 1)
+                if not line:
+                    break
+                lineno += 1
+                where = f"{source}#L{lineno}"
+                if len(line) > MAX_BYTES and not line.endswith(b"\n"):
+                    while line and not line.endswith(b"\n"):  # skip the rest of the record
+                        line = stream.readline(1024 * 1024)
+                    any_record = True
+                    yield InputError(where, f"record too large (> {MAX_BYTES // (1024 * 1024)} MB)")
+                    continue
+                if lineno == 1 and line.startswith(b"\xef\xbb\xbf"):
+                    line = line[3:]
+                if not line.strip():
+                    continue
+                any_record = True
+                try:
+                    text, encoding = line.decode("utf-8"), "utf-8"
+                except UnicodeDecodeError:
+                    try:
+                        text, encoding = decode_bytes(line)
+                    except _Unreadable as exc:
+                        yield InputError(where, str(exc))
+                        continue
+                yield _jsonl_record(where, text, encoding, len(line.rstrip(b"\r\n")))
+    except OSError as exc:  # also gzip.BadGzipFile
+        reason = "not a valid gzip file" if isinstance(exc, gzip.BadGzipFile) else _os_reason(exc)
+        yield InputError(source, reason)
+        return
+    except (EOFError, zlib.error):
+        yield InputError(source, "gzip file is truncated or corrupt; records before the damage were read")
+        return
+    if not any_record:
+        yield InputError(source, "empty file")
+
+
+def _iter_jsonl_whole(path: Path, source: str) -> Iterator[RawInput | InputError]:
+    try:
+        data = _read_bytes(path)
+        text, encoding = decode_bytes(data)
+    except _Unreadable as exc:
+        yield InputError(source, str(exc))
+        return
+    except OSError as exc:
+        yield InputError(source, _os_reason(exc))
+        return
+    yield from _iter_jsonl(source, text.lstrip("\ufeff"), encoding)
+
+
 def _read_file(path: Path, source: str) -> Iterator[RawInput | InputError]:
+    if _is_jsonl(path):
+        yield from _stream_jsonl(path, source)
+        return
     try:
         data = _read_bytes(path)
         if not data.strip():
@@ -317,9 +411,7 @@ def _read_file(path: Path, source: str) -> Iterator[RawInput | InputError]:
         yield InputError(source, "empty file")
         return
     suffix = path.suffix.lower()
-    if suffix in {".jsonl", ".ndjson"}:
-        yield from _iter_jsonl(source, text, encoding)
-    elif suffix in {".html", ".htm", ".xhtml"} or looks_like_html(text):
+    if suffix in {".html", ".htm", ".xhtml"} or looks_like_html(text):
         yield RawInput(source=source, html=text, encoding=encoding, raw_bytes_len=len(data))
     else:
         yield RawInput(source=source, text=text, encoding=encoding, raw_bytes_len=len(data))
