@@ -59,15 +59,20 @@ def table_hashes(path: Path) -> dict[str, tuple[int, str]]:
         con.close()
 
 
-def _inputs(tmp_path: Path) -> list[Path]:
-    """samples/dev, generated articles (more meetings to link), and unreadable inputs."""
+def _generated(path: Path, n: int, seed: int) -> Path:
+    """``n`` articles from the bench corpus generator, as one JSON Lines file."""
     sys.path.insert(0, str(REPO / "bench"))
     try:
         from corpus import write
     finally:
         sys.path.remove(str(REPO / "bench"))
-    generated = tmp_path / "generated.jsonl"
-    write(24, 7, str(generated))
+    write(n, seed, str(path))
+    return path
+
+
+def _inputs(tmp_path: Path) -> list[Path]:
+    """samples/dev, generated articles (more meetings to link), and unreadable inputs."""
+    generated = _generated(tmp_path / "generated.jsonl", 24, 7)
     bad = tmp_path / "bad"
     bad.mkdir()
     (bad / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
@@ -168,13 +173,7 @@ def test_out_of_order_chunks_and_a_worker_killing_article(tmp_path: Path, monkey
 
     from bayan.core import process
 
-    sys.path.insert(0, str(REPO / "bench"))
-    try:
-        from corpus import write
-    finally:
-        sys.path.remove(str(REPO / "bench"))
-    corpus = tmp_path / "c.jsonl"
-    write(8, 3, str(corpus))
+    corpus = _generated(tmp_path / "c.jsonl", 8, 3)
     cloudpickle.register_pickle_by_value(sys.modules[__name__])
     monkeypatch.setattr(distributed, "extract_chunk", _slow_then_dies)
     try:
@@ -205,13 +204,7 @@ def test_local_cluster_keeps_few_sent_messages(tmp_path: Path) -> None:
     """Dask keeps the last 1,000 messages of every comm by default; each Bayan task carries
     a chunk of articles, so a LocalCluster's scheduler (in this process) would hold up to
     2,000 chunks of raw text. Bayan caps those logs on the scheduler and on the workers."""
-    sys.path.insert(0, str(REPO / "bench"))
-    try:
-        from corpus import write
-    finally:
-        sys.path.remove(str(REPO / "bench"))
-    corpus = tmp_path / "c.jsonl"
-    write(12, 5, str(corpus))
+    corpus = _generated(tmp_path / "c.jsonl", 12, 5)
     with distributed.dask_client(2) as client:
         got = list(distributed.extract_stream(iter_inputs([corpus]), client, chunk=1, in_flight=2))
         assert len(got) == 12

@@ -378,43 +378,45 @@ def _stream_jsonl(path: Path, source: str) -> Iterator[RawInput | InputError]:
         yield InputError(source, "empty file")
 
 
-def _iter_jsonl_whole(path: Path, source: str) -> Iterator[RawInput | InputError]:
-    try:
-        data = _read_bytes(path)
-        text, encoding = decode_bytes(data)
-    except _Unreadable as exc:
-        yield InputError(source, str(exc))
-        return
-    except OSError as exc:
-        yield InputError(source, _os_reason(exc))
-        return
-    yield from _iter_jsonl(source, text.lstrip("\ufeff"), encoding)
-
-
-def _read_file(path: Path, source: str) -> Iterator[RawInput | InputError]:
-    if _is_jsonl(path):
-        yield from _stream_jsonl(path, source)
-        return
+def _decode_file(path: Path, source: str) -> tuple[str, str, int] | InputError:
+    """The whole file decoded: ``(text, encoding, size in bytes)``, or why it cannot be."""
     try:
         data = _read_bytes(path)
         if not data.strip():
             raise _Unreadable("empty file")
         text, encoding = decode_bytes(data)
     except _Unreadable as exc:
-        yield InputError(source, str(exc))
-        return
+        return InputError(source, str(exc))
     except OSError as exc:
-        yield InputError(source, _os_reason(exc))
+        return InputError(source, _os_reason(exc))
+    return text.lstrip("\ufeff"), encoding, len(data)
+
+
+def _iter_jsonl_whole(path: Path, source: str) -> Iterator[RawInput | InputError]:
+    decoded = _decode_file(path, source)
+    if isinstance(decoded, InputError):
+        yield decoded
         return
-    text = text.lstrip("\ufeff")
+    yield from _iter_jsonl(source, decoded[0], decoded[1])
+
+
+def _read_file(path: Path, source: str) -> Iterator[RawInput | InputError]:
+    if _is_jsonl(path):
+        yield from _stream_jsonl(path, source)
+        return
+    decoded = _decode_file(path, source)
+    if isinstance(decoded, InputError):
+        yield decoded
+        return
+    text, encoding, size = decoded
     if not text.strip():
         yield InputError(source, "empty file")
         return
     suffix = path.suffix.lower()
     if suffix in {".html", ".htm", ".xhtml"} or looks_like_html(text):
-        yield RawInput(source=source, html=text, encoding=encoding, raw_bytes_len=len(data))
+        yield RawInput(source=source, html=text, encoding=encoding, raw_bytes_len=size)
     else:
-        yield RawInput(source=source, text=text, encoding=encoding, raw_bytes_len=len(data))
+        yield RawInput(source=source, text=text, encoding=encoding, raw_bytes_len=size)
 
 
 def _dir_files(root: Path) -> list[Path]:
