@@ -328,7 +328,7 @@ def _stream_jsonl(path: Path, source: str) -> Iterator[RawInput | InputError]:
             if head.startswith(_GZIP_MAGIC):
                 raw.seek(0)
                 stream = gzip.open(raw)
-                head = stream.peek(4096)[:4096] if hasattr(stream, "peek") else b""
+                head = stream.peek(4096)[:4096]
             else:
                 raw.seek(0)
                 stream = raw
