@@ -135,8 +135,8 @@ def test_incremental_merge_equals_full_recompute(tmp_path, monkeypatch, order):
 
     def counting(self, s, mid, new):
         state = s.connection().execute(repository._SQL_MEETING_STATE, {"mid": mid}).first()
-        summary = json.loads(state.link_summary) if state and state.link_summary else None
-        last = (summary or {}).get("merge", {}).get("last")
+        merge = json.loads(state.merge_state) if state and state.merge_state else None
+        last = (merge or {}).get("last")
         ok = real_append(self, s, mid, new)
         appended.append(ok)
         if ok and last and [new.published or "9999", new.document_id] < last:

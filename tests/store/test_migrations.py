@@ -145,3 +145,44 @@ def test_start_dates_vary_from_0006_summaries(db_url):
         got = dict(conn.execute(text("SELECT id, start_dates_vary FROM meetings ORDER BY id")).all())
     assert {k: bool(v) for k, v in got.items()} == {1: False, 2: True, 3: False, 4: True, 5: True}
     engine.dispose()
+
+
+def test_merge_state_moves_out_of_link_summary(db_url):
+    """Migration 0008 moves each record's merge state from ``link_summary`` to
+    ``merge_state`` and back on downgrade, and merging goes on incrementally afterwards."""
+    import json
+    import sys
+    from pathlib import Path
+
+    from sqlalchemy import text
+
+    from bayan.store import Store
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from store_docs import doc_sana
+
+    def state(conn):
+        rows = conn.execute(text("SELECT id, link_summary, merge_state FROM meetings ORDER BY id")).all()
+        load = lambda x: json.loads(x) if isinstance(x, str) else x  # noqa: E731 - PG returns dicts
+        return {r.id: (load(r.link_summary), load(r.merge_state)) for r in rows}
+
+    store = Store(db_url)
+    store.add_document(doc_sana())
+    with store.engine.connect() as conn:
+        before = state(conn)
+    store.close()
+    assert before and all(m is not None and "merge" not in s for s, m in before.values())
+
+    engine = open_db(db_url)
+    cfg = alembic_config(engine)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0007")
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT id, link_summary FROM meetings ORDER BY id")).all()
+    old = {r.id: json.loads(r.link_summary) if isinstance(r.link_summary, str) else r.link_summary for r in rows}
+    assert {mid: s["merge"] for mid, s in old.items()} == {mid: m for mid, (_, m) in before.items()}
+    upgrade(engine)
+    with engine.connect() as conn:
+        assert state(conn) == before
+    engine.dispose()

@@ -87,6 +87,8 @@ class MeetingRow(Base):
     fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # {"seen": {field: [distinct explicit values]}, "actors": [...]} over all sources (migration 0006)
     link_summary: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    # what incremental merging needs (migration 0008): {"last", "published", "inferred_only", "yearless"}
+    merge_state: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     # no full start date (None, a year, a month or --MM-DD); indexed for linking (migration 0006)
     undated: Mapped[bool] = mapped_column(Boolean, default=True, server_default=false())
     # the sources report more than one start date, or it is not known (migration 0007):

@@ -971,7 +971,7 @@ class Store:
         if actors is None:
             actors = conn.execute(_SQL_MEETING_ACTORS, {"ids": [mid]}).scalars()
         summary = _link_summary((r.values for r in rows), actors)
-        summary["merge"] = {
+        merge = {
             "last": [rows[-1].published or "9999", rows[-1].document_id],
             "published": {str(r.document_id): r.published or "9999" for r in rows},
             "inferred_only": all_inferred_only,
@@ -986,6 +986,7 @@ class Store:
                 "fields": fields,
                 "undated": is_undated(fields["start_date"]["value"]),
                 "link_summary": summary,
+                "merge_state": merge,
                 "start_dates_vary": len(summary["seen"].get("start_date", ())) > 1,
             },
         )
@@ -1004,13 +1005,11 @@ class Store:
         """
         conn = s.connection()
         cur = conn.execute(_SQL_MEETING_STATE, {"mid": mid}).first()
-        if cur is None or not cur.fields or cur.link_summary is None:
+        if cur is None or not cur.fields or cur.link_summary is None or cur.merge_state is None:
             return False
         summary = json.loads(cur.link_summary) if isinstance(cur.link_summary, str) else cur.link_summary
-        if not isinstance(summary, dict):  # JSON null: a record not merged yet
-            return False
-        merge = summary.get("merge")
-        if not merge:
+        merge = json.loads(cur.merge_state) if isinstance(cur.merge_state, str) else cur.merge_state
+        if not isinstance(summary, dict) or not isinstance(merge, dict):  # JSON null: not merged yet
             return False
         doc_id = new.document_id
         order_key = [new.published or "9999", doc_id]
@@ -1088,6 +1087,7 @@ class Store:
                 "fields": fields,
                 "undated": is_undated(fields["start_date"]["value"]),
                 "link_summary": summary,
+                "merge_state": merge,
                 "start_dates_vary": len(seen.get("start_date", ())) > 1,
             },
         )
@@ -2125,6 +2125,7 @@ _SQL_MEETING_SOURCES = (
 _SQL_MEETING_STATE = select(
     _MEETINGS.c.known_by_reference, cast(_MEETINGS.c.fields, Text).label("fields"),
     cast(_MEETINGS.c.link_summary, Text).label("link_summary"),
+    cast(_MEETINGS.c.merge_state, Text).label("merge_state"),
 ).where(_MEETINGS.c.id == bindparam("mid"))
 _SQL_DELETE_MEETING = delete(_MEETINGS).where(_MEETINGS.c.id == bindparam("mid"))
 _SQL_UPDATE_MEETING = (
@@ -2136,6 +2137,7 @@ _SQL_UPDATE_MEETING = (
             "known_by_reference": bindparam("known_by_reference"),
             "fields": bindparam("fields", type_=_MEETINGS.c.fields.type),
             "link_summary": bindparam("link_summary", type_=_MEETINGS.c.link_summary.type),
+            "merge_state": bindparam("merge_state", type_=_MEETINGS.c.merge_state.type),
             "undated": bindparam("undated"),
             "start_dates_vary": bindparam("start_dates_vary"),
         }
