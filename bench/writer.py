@@ -4,6 +4,7 @@ Usage:
     python bench/writer.py --n 10000                 # generated corpus in its own (random-date) order
     python bench/writer.py --n 10000 --date-order    # the same articles sorted by publication date
     python bench/writer.py --n 20000 --profile 15000 --ready-in-writer   # cProfile after 15,000
+    python bench/writer.py --n 100000 --cache /tmp/bayan-bench   # keep the extracted articles for the next run
 
 Storing is the one sequential stage of ``bayan ingest`` (meeting linking depends on input
 order), so it bounds ingest whatever the number of Dask workers. This bench extracts the
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import pickle
 import pstats
 import sys
 import tempfile
@@ -39,6 +41,10 @@ def main() -> None:
     parser.add_argument("--ready-in-writer", action="store_true",
                         help="leave store_ready to the writer, as a one-process bayan ingest does")
     parser.add_argument("--tmp", help="directory for the corpus and database (default: system temp)")
+    parser.add_argument("--cache", metavar="DIR",
+                        help="keep the extracted articles in DIR (a pickle keyed by n, seed and the extraction "
+                             "code's fingerprint) and reuse them: a writer change then needs no re-extraction")
+    parser.add_argument("--keep", metavar="PATH", help="write the database to PATH (kept) instead of a temporary file")
     args = parser.parse_args()
 
     from bayan.models import Document
@@ -50,11 +56,32 @@ def main() -> None:
 
     load_lexicon()
     with tempfile.TemporaryDirectory(prefix="bayan-writer-", dir=args.tmp) as tmp:
-        corpus = Path(tmp) / "corpus.jsonl"
-        write(args.n, args.seed, str(corpus))
+        cached = None
+        if args.cache:
+            from bayan.pipeline.distributed import extraction_fingerprint
+
+            Path(args.cache).mkdir(parents=True, exist_ok=True)
+            fingerprint = extraction_fingerprint()
+            cached = Path(args.cache) / f"writer-{args.n}-seed{args.seed}-{fingerprint}.pickle"
+            # article i depends only on (seed, i): a larger run's articles start with these
+            larger = [p for p in Path(args.cache).glob(f"writer-*-seed{args.seed}-{fingerprint}.pickle")
+                      if int(p.name.split("-")[1]) >= args.n]
+            if larger and not cached.exists():
+                cached = min(larger, key=lambda p: int(p.name.split("-")[1]))
         t = time.perf_counter()
-        items = [(doc, it.text, it.html) for it, doc in extract_local(iter_inputs([corpus])) if isinstance(doc, Document)]
-        print(f"extracted {len(items):,} articles in {time.perf_counter() - t:.0f} s (not part of the figures)")
+        if cached is not None and cached.exists():
+            with cached.open("rb") as f:
+                items = pickle.load(f)[: args.n]
+            print(f"loaded {len(items):,} extracted articles from {cached} in {time.perf_counter() - t:.0f} s")
+        else:
+            corpus = Path(tmp) / "corpus.jsonl"
+            write(args.n, args.seed, str(corpus))
+            items = [(doc, it.text, it.html) for it, doc in extract_local(iter_inputs([corpus]))
+                     if isinstance(doc, Document)]
+            print(f"extracted {len(items):,} articles in {time.perf_counter() - t:.0f} s (not part of the figures)")
+            if cached is not None:
+                with cached.open("wb") as f:
+                    pickle.dump(items, f, protocol=pickle.HIGHEST_PROTOCOL)
         if args.date_order:
             items.sort(key=lambda x: x[0].published or "9999")
         if not args.ready_in_writer:
@@ -64,7 +91,7 @@ def main() -> None:
             per_ready = (time.process_time() - t) / len(items) * 1000
             print(f"store_ready (on the workers with --workers): {per_ready:.2f} ms of CPU per article")
 
-        store = Store(f"sqlite:///{Path(tmp) / 'bayan.db'}")
+        store = Store(f"sqlite:///{Path(args.keep) if args.keep else Path(tmp) / 'bayan.db'}")
         step = max(BATCH, len(items) // args.marks // BATCH * BATCH)
         profile = cProfile.Profile() if args.profile is not None else None
         print(f"{'articles':>10} {'interval ms/article':>20} {'overall ms/article':>19} {'CPU ms/article':>15}")

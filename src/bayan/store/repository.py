@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
+    Connection,
     Engine,
     Text,
     bindparam,
@@ -37,6 +38,7 @@ from bayan.arabic.normalise import normalise
 from bayan.models import Document, Meeting
 from bayan.store import candidates
 from bayan.store.db import open_db, upgrade
+from bayan.store.direct import DirectStatements
 from bayan.store.models import (
     TABLES,
     ActorRow,
@@ -60,6 +62,7 @@ DATE_WINDOW_DAYS = 3
 # merge a new report into its record incrementally when that gives the full recompute's
 # result (Store._append_source); False recomputes every time (tests compare the two)
 INCREMENTAL_MERGE = True
+DIRECT_WRITES = True  # SQLite: the write path bypasses SQLAlchemy's execution layer (bayan.store.direct)
 # follow-ups that a later meeting can fulfil (a working group or mechanism is not a meeting)
 LINKABLE_FOLLOWUPS = frozenset({"summit", "meeting", "round", "ministerial"})
 FOLLOWUP_REACH_DAYS = 200  # an undated "next meeting" is looked for this far ahead
@@ -402,6 +405,8 @@ class Store:
             upgrade(self.engine)
         self._actor_keys: set[str] | None = None
         self._fts: bool | None = None
+        # the write path's statements skip SQLAlchemy's execution layer on SQLite (bayan.store.direct)
+        self._direct = DirectStatements() if self.is_sqlite and DIRECT_WRITES else None
 
     # ---- plumbing
 
@@ -462,6 +467,19 @@ class Store:
             self._fts = row is not None
         return self._fts
 
+    def _run(self, conn: Connection, stmt: Any, params: Any) -> Any:
+        """Execute a write-path statement: straight on the SQLite cursor, else through SQLAlchemy."""
+        if self._direct is not None:
+            return self._direct.execute(conn, stmt, params)
+        return conn.execute(stmt, params)
+
+    def _first(self, conn: Connection, stmt: Any, params: dict[str, Any]) -> tuple[Any, ...] | None:
+        """The first row of a write-path query as a plain tuple (None when there is none)."""
+        if self._direct is not None:
+            return self._direct.execute(conn, stmt, params).fetchone()
+        row = conn.execute(stmt, params).first()
+        return tuple(row) if row is not None else None
+
     # ---- near-duplicate index
 
     def _find_near(self, s: Session, sig: bytes) -> tuple[int, float] | None:
@@ -472,7 +490,7 @@ class Store:
         params: dict[str, Any] = {"lim": LSH_MAX_CANDIDATES}
         for b, h in band_hashes(sig):
             params[f"b{b}"], params[f"h{b}"] = b, h
-        cands = list(conn.execute(_SQL_BAND_CANDIDATES, params).scalars())
+        cands = [r[0] for r in self._run(conn, _SQL_BAND_CANDIDATES, params)]
         if not cands:
             return None
         mine = np.frombuffer(sig, dtype="<u8")
@@ -545,7 +563,7 @@ class Store:
         one segment.
         """
         if fts and self.is_sqlite and self._has_fts(s):
-            s.connection().execute(_SQL_FTS_INSERT, fts)
+            self._run(s.connection(), _SQL_FTS_INSERT, fts)
 
     def _add(
         self,
@@ -562,15 +580,16 @@ class Store:
         raw = raw_text if raw_text is not None else (doc.raw_text or "")
         html = html if html is not None else doc.html
         chash = content_hash_of(doc, raw)
-        existing = conn.execute(_SQL_BY_HASH, {"h": chash}).scalar()
-        if existing is not None:
-            return existing, "duplicate"
+        found = self._first(conn, _SQL_BY_HASH, {"h": chash})
+        if found is not None:
+            return found[0], "duplicate"
 
         body = doc.body or ""
         ready = doc.store_ready if isinstance(doc.store_ready, StoreReady) else store_ready(doc)
         body_norm, title_norm, sig = ready.body_norm, ready.title_norm, ready.signature
         near = self._find_near(s, sig) if sig is not None else None
-        doc_id = conn.execute(
+        doc_id = self._first(
+            conn,
             _INSERT_DOCUMENT,
             {
                 "source": doc.source,
@@ -590,7 +609,7 @@ class Store:
                 "duplicate_of": near[0] if near else None,
                 "similarity": round(near[1], 4) if near else None,
             },
-        ).scalar_one()
+        )[0]
         fts.append({"id": doc_id, "b": body_norm, "t": title_norm})
         self._add_extraction(s, doc_id, doc, version, ready.payload)
         if near:
@@ -598,15 +617,15 @@ class Store:
             self._store_framing(s, doc_id, doc)
             return doc_id, "near_duplicate"
         if sig is not None:
-            conn.execute(_INSERT_BANDS, [{"document_id": doc_id, "band": b, "hash": h} for b, h in band_hashes(sig)])
+            self._run(conn, _INSERT_BANDS, [{"document_id": doc_id, "band": b, "hash": h} for b, h in band_hashes(sig)])
         self._store_facts(s, doc_id, doc)
         return doc_id, "new"
 
     def _add_extraction(self, s: Session, doc_id: int, doc: Document, version: str, payload: str | None = None) -> None:
         if payload is None:
             payload = extraction_payload(doc)
-        s.connection().execute(
-            _INSERT_EXTRACTION, {"document_id": doc_id, "extractor_version": version, "payload": payload}
+        self._run(
+            s.connection(), _INSERT_EXTRACTION, {"document_id": doc_id, "extractor_version": version, "payload": payload}
         )
 
     def _store_framing(self, s: Session, doc_id: int, doc: Document) -> None:
@@ -615,7 +634,7 @@ class Store:
             for f in doc.framing
         ]
         if rows:
-            s.connection().execute(_INSERT_FRAMING, rows)
+            self._run(s.connection(), _INSERT_FRAMING, rows)
 
     def _ensure_actor(self, s: Session, key: str | None) -> None:
         if not key:
@@ -717,7 +736,7 @@ class Store:
             (_INSERT_FOLLOWUP, follow_ups),
         ):
             if rows:
-                conn.execute(stmt, rows)
+                self._run(conn, stmt, rows)
         for mid, src_row in zip(used, sources, strict=True):
             new = NewSource(
                 document_id=doc_id,
@@ -765,7 +784,8 @@ class Store:
                     best = (score, mid)
         if best is not None:
             return best[1], False
-        return conn.execute(
+        return self._first(
+            conn,
             _INSERT_MEETING,
             {
                 **{f: vals.get(f) for f in MEETING_FIELDS},
@@ -775,7 +795,7 @@ class Store:
                 "undated": is_undated(vals.get("start_date")),
                 "start_dates_vary": True,  # not known until the record is merged
             },
-        ).scalar_one(), True
+        )[0], True
 
     def _candidates(self, s: Session, vals: dict[str, Any], actors: set[str]) -> Iterable[tuple[int, str | None, Any]]:
         """Records this meeting could be — (id, city, link summary as stored) — from a few
@@ -977,7 +997,8 @@ class Store:
             "inferred_only": all_inferred_only,
             "yearless": yearless_left,
         }
-        conn.execute(
+        self._run(
+            conn,
             _SQL_UPDATE_MEETING,
             {
                 "mid": mid,
@@ -1004,11 +1025,14 @@ class Store:
         meeting has thousands of reports, whatever the input order.
         """
         conn = s.connection()
-        cur = conn.execute(_SQL_MEETING_STATE, {"mid": mid}).first()
-        if cur is None or not cur.fields or cur.link_summary is None or cur.merge_state is None:
+        cur = self._first(conn, _SQL_MEETING_STATE, {"mid": mid})
+        if cur is None:
             return False
-        summary = json.loads(cur.link_summary) if isinstance(cur.link_summary, str) else cur.link_summary
-        merge = json.loads(cur.merge_state) if isinstance(cur.merge_state, str) else cur.merge_state
+        known_by_reference, fields_json, summary_json, merge_json = cur
+        if not fields_json or summary_json is None or merge_json is None:
+            return False
+        summary = json.loads(summary_json) if isinstance(summary_json, str) else summary_json
+        merge = json.loads(merge_json) if isinstance(merge_json, str) else merge_json
         if not isinstance(summary, dict) or not isinstance(merge, dict):  # JSON null: not merged yet
             return False
         doc_id = new.document_id
@@ -1020,7 +1044,7 @@ class Store:
         kinds = {_parse_date(new.values.get(f))[0] for f in ("start_date", "end_date")}
         if "yearless" in kinds or (merge["yearless"] and "day" in kinds):
             return False
-        fields = json.loads(cur.fields) if isinstance(cur.fields, str) else cur.fields
+        fields = json.loads(fields_json) if isinstance(fields_json, str) else fields_json
         if not in_order and any(fields[f].get("notes") for f in ("start_date", "end_date")):
             return False  # an earlier full date could fill a year-less one in instead
         if published is not None:
@@ -1078,12 +1102,13 @@ class Store:
                 seen[f] = _seen_order([*seen[f], x])
         summary["actors"] = sorted(set(summary["actors"]) | new.actors)
         merge["last"] = max(order_key, merge["last"])
-        conn.execute(
+        self._run(
+            conn,
             _SQL_UPDATE_MEETING,
             {
                 "mid": mid,
                 **{f: fields[f]["value"] for f in MEETING_FIELDS},
-                "known_by_reference": bool(cur.known_by_reference) and not new.primary,
+                "known_by_reference": bool(known_by_reference) and not new.primary,
                 "fields": fields,
                 "undated": is_undated(fields["start_date"]["value"]),
                 "link_summary": summary,
