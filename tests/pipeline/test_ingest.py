@@ -219,3 +219,17 @@ def test_jsonl_line_encodings_and_line_separators(tmp_path):
     utf16.write_bytes(b"\xff\xfe" + (line + "\n" + line + "\n").encode("utf-16-le"))
     items = list(iter_inputs([utf16]))
     assert [i.outlet for i in items] == ["الأهرام"] * 2
+
+
+def test_gzipped_utf16_jsonl_is_decompressed_then_decoded(tmp_path):
+    """A UTF-16 JSON Lines file inside gzip is decoded whole after decompression (it was
+    read as raw compressed bytes and refused as binary)."""
+    import gzip
+
+    line = json.dumps({"text": ARABIC, "outlet": "سانا"}, ensure_ascii=False)
+    path = tmp_path / "c.jsonl.gz"
+    path.write_bytes(gzip.compress(b"\xff\xfe" + (line + "\n" + line + "\n").encode("utf-16-le")))
+    items = list(iter_inputs([path]))
+    assert len(items) == 2 and all(isinstance(i, RawInput) for i in items), items
+    assert [i.outlet for i in items] == ["سانا"] * 2 and items[0].text == ARABIC
+    assert items[0].encoding.startswith("utf-16")

@@ -317,7 +317,7 @@ def _stream_jsonl(path: Path, source: str) -> Iterator[RawInput | InputError]:
     per file. Lines are split on ``\\n`` only (JSON strings may hold U+2028). Each line is
     strict UTF-8, the encoding JSON requires; a line that is not is decoded like a file
     (windows-1256, ...). UTF-16 and UTF-32 files, which cannot be split on a byte, are
-    decoded whole like any other file.
+    decoded whole like any other file (after decompression, when gzipped).
     """
     import gzip
     import zlib
@@ -333,8 +333,20 @@ def _stream_jsonl(path: Path, source: str) -> Iterator[RawInput | InputError]:
                 raw.seek(0)
                 stream = raw
             if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:
-                stream.close()
-                yield from _iter_jsonl_whole(path, source)
+                if stream is raw:
+                    yield from _iter_jsonl_whole(path, source)
+                    return
+                # UTF-16/32 inside gzip: decoded whole, like the uncompressed file
+                data = stream.read(MAX_BYTES + 1)
+                if len(data) > MAX_BYTES:
+                    yield InputError(source, "file too large (> 60 MB uncompressed, in UTF-16 or UTF-32)")
+                    return
+                try:
+                    text, encoding = decode_bytes(data)
+                except _Unreadable as exc:
+                    yield InputError(source, str(exc))
+                    return
+                yield from _iter_jsonl(source, text.lstrip("\ufeff"), encoding)
                 return
             if any(head.startswith(m) for m in _MAGIC if m != _GZIP_MAGIC):
                 yield InputError(source, "binary file, not text")
