@@ -44,6 +44,8 @@ def main() -> None:
     parser.add_argument("--cache", metavar="DIR",
                         help="keep the extracted articles in DIR (a pickle keyed by n, seed and the extraction "
                              "code's fingerprint) and reuse them: a writer change then needs no re-extraction")
+    parser.add_argument("--through-sqlalchemy", action="store_true",
+                        help="run the write path through SQLAlchemy's Connection.execute instead of bayan.store.direct")
     parser.add_argument("--keep", metavar="PATH", help="write the database to PATH (kept) instead of a temporary file")
     args = parser.parse_args()
 
@@ -54,6 +56,10 @@ def main() -> None:
     from bayan.store import Store
     from bayan.store.repository import store_ready
 
+    if args.through_sqlalchemy:
+        import bayan.store.repository as repository
+
+        repository.DIRECT_WRITES = False
     load_lexicon()
     with tempfile.TemporaryDirectory(prefix="bayan-writer-", dir=args.tmp) as tmp:
         cached = None
