@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -394,6 +395,47 @@ def actor_names() -> dict[str, tuple[str | None, str | None, str | None]]:
 
 
 # --------------------------------------------------------------------------- store
+
+
+_HELD_COLUMNS = tuple(
+    getattr(MeetingRow, c) for c in ("id", "format", "round", "city", "country", "start_date", "level")
+)
+
+
+class _HeldMeetings:
+    """Dated meetings (rows of ``_HELD_COLUMNS``) in (start date, id) order, by format, by
+    format and round, and by place (folded city or country), each list with its start
+    dates for bisection."""
+
+    def __init__(self, meetings: list[Any]):
+        lists: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
+        for m in meetings:  # already in (start date, id) order
+            keys = {("format", None), ("format", m.format)}
+            if m.round is not None:
+                keys |= {("round", None, m.round), ("round", m.format, m.round)}
+            for place in (m.city, m.country):
+                if isinstance(place, str) and place:
+                    keys |= {("place", None, _fold_key(place)), ("place", m.format, _fold_key(place))}
+            for key in keys:
+                lists[key].append(m)
+        self._lists = {k: (v, [m.start_date or "" for m in v]) for k, v in lists.items()}
+
+    def _from(self, key: tuple[Any, ...], floor: str | None) -> Iterator[Any]:
+        got = self._lists.get(key)
+        if got is None:
+            return iter(())
+        rows, starts = got
+        return iter(rows[bisect_left(starts, floor):] if floor else rows)
+
+    def of_format(self, fmt: str | None, floor: str | None) -> Iterator[Any]:
+        """Every meeting (``fmt`` None) or those of ``fmt``, from the first starting at ``floor``."""
+        return self._from(("format", fmt or None), floor)
+
+    def of_round(self, fmt: str | None, round_: int, floor: str | None) -> Iterator[Any]:
+        return self._from(("round", fmt or None, round_), floor)
+
+    def at_place(self, fmt: str | None, place: str, floor: str | None) -> Iterator[Any]:
+        return self._from(("place", fmt or None, _fold_key(place)), floor)
 
 
 class Store:
@@ -1495,15 +1537,14 @@ class Store:
 
     def _refresh_followups(self, s: Session) -> None:
         latest = s.scalar(select(func.max(DocumentRow.published)))
+        # the columns fulfilment compares, not whole records: decoding every record's JSON
+        # (merged fields, link summary, merge state) took longer than the matching
         meetings = sorted(
-            (m for m in s.scalars(select(MeetingRow)) if m.start_date and m.start_date[:4].isdigit()),
+            (m for m in s.execute(select(*_HELD_COLUMNS)) if m.start_date and m.start_date[:4].isdigit()),
             key=lambda x: (x.start_date or "", x.id),
         )
         by_id = {m.id: m for m in meetings}
-        # an announcement with a format is held only by a meeting of that format
-        by_format: dict[str | None, list[MeetingRow]] = defaultdict(list)
-        for m in meetings:
-            by_format[m.format].append(m)
+        index = _HeldMeetings(meetings)
         published: dict[int, str | None] = {
             doc_id: day
             for doc_id, day in s.execute(
@@ -1512,9 +1553,7 @@ class Store:
         }
         for fu in s.scalars(select(FollowUpRow)):
             parent = by_id.get(fu.meeting_id or -1)
-            fmt = fu.format or (parent.format if parent else None)
-            match = self._fulfilment(fu, parent, by_format.get(fmt, []) if fmt else meetings,
-                                     published.get(fu.document_id))
+            match = self._fulfilment(fu, parent, index, published.get(fu.document_id))
             hi = fu.date_to or fu.date_from
             if match is not None:
                 fu.status, fu.fulfilled_by = "fulfilled", match.id
@@ -1524,16 +1563,20 @@ class Store:
                 fu.status, fu.fulfilled_by = "pending", None
 
     @staticmethod
-    def _fulfilment(
-        fu: FollowUpRow, parent: MeetingRow | None, meetings: list[MeetingRow], published: str | None
-    ) -> MeetingRow | None:
+    def _fulfilment(fu: FollowUpRow, parent: Any, index: _HeldMeetings, published: str | None) -> Any:
         """The later meeting that held what ``fu`` announced, from evidence only.
 
         A mechanism or working group is not a meeting, so it is never "held". A stated
         round number decides on its own; otherwise the window decides, and a meeting
         held after the window counts (late) only when the announcement named its
         place. An announcement with neither window, round nor place is linked only to
-        a meeting of its format within ``FOLLOWUP_REACH_DAYS``.
+        a meeting of its format within ``FOLLOWUP_REACH_DAYS``. In each case the answer
+        is the earliest plausible meeting (by start date, then id) of a condition, so
+        the meetings are read in date order from the earliest date that can qualify,
+        from the smallest list that holds every candidate (same format and round, or
+        same place), and the scan stops where no later meeting can change the answer:
+        comparing every announcement with every meeting of its format took minutes
+        at 100,000 articles.
         """
         if fu.kind not in LINKABLE_FOLLOWUPS:
             return None
@@ -1541,7 +1584,7 @@ class Store:
         after = (parent.start_date if parent and parent.start_date else None) or published
         lo, hi = fu.date_from, fu.date_to or fu.date_from
 
-        def plausible(m: MeetingRow) -> bool:
+        def plausible(m: Any) -> bool:
             if m.id == fu.meeting_id or (fmt and m.format != fmt):
                 return False
             if fu.kind == "summit" and m.level and m.level != "heads_of_state":
@@ -1555,30 +1598,46 @@ class Store:
             start = m.start_date or ""
             return not after or start[:10] > after[:10] or (bool(lo) and start[: len(lo)] >= lo)
 
-        later = [m for m in meetings if plausible(m)]
+        # plausible dates start at after[:10] or at lo, whichever is earlier (no bound without after)
+        floor = None if not after else min(after[:10], lo) if lo else after[:10]
         if fu.round is not None:
-            return next((m for m in later if m.round == fu.round), None)
+            candidates = index.of_round(fmt, fu.round, floor)
+        elif fu.place:
+            candidates = index.at_place(fmt, fu.place, floor)
+        else:
+            candidates = index.of_format(fmt, floor)
+        later = (m for m in candidates if plausible(m))
+        if fu.round is not None:
+            return next(later, None)
         if lo and hi:
-            inside = [m for m in later if lo <= m.start_date[: len(lo)] and m.start_date[: len(hi)] <= hi]
-            if inside:
-                return inside[0]
-            return next((m for m in later if m.start_date[: len(hi)] > hi), None) if fu.place else None
+            for m in later:
+                if m.start_date[: len(hi)] > hi:  # past the window: so is every later meeting
+                    return m if fu.place else None
+                if lo <= m.start_date[: len(lo)]:
+                    return m
+            return None
         if not fmt and not fu.place:
             return None
         reach = _shift(after, FOLLOWUP_REACH_DAYS) if after else None
-        return next((m for m in later if reach is None or m.start_date[:10] <= reach), None)
+        first = next(later, None)
+        return first if first is not None and (reach is None or first.start_date[:10] <= reach) else None
 
     def followups(self, status: str | None = None) -> list[dict[str, Any]]:
         """Announced follow-ups with status pending / overdue / fulfilled (and the fulfilling meeting)."""
         with self.session() as s:
             self._refresh_followups(s)
             s.flush()
-            meetings = {m.id: m for m in s.scalars(select(MeetingRow))}
+            # labels and links need a few columns: whole records and documents (raw text,
+            # HTML) were loaded one by one
+            meetings = {m.id: m for m in s.execute(select(*_HELD_COLUMNS))}
+            docs = {d.id: d for d in s.execute(
+                select(DocumentRow.id, DocumentRow.source, DocumentRow.url)
+                .where(DocumentRow.id.in_(select(FollowUpRow.document_id))))}
             out = []
             for fu in s.scalars(select(FollowUpRow).order_by(FollowUpRow.id)):
                 if status and fu.status != status:
                     continue
-                doc = s.get(DocumentRow, fu.document_id)
+                doc = docs.get(fu.document_id)
                 parent = meetings.get(fu.meeting_id) if fu.meeting_id else None
                 ful = meetings.get(fu.fulfilled_by) if fu.fulfilled_by else None
                 out.append(followup_record(fu, parent, ful, doc))
