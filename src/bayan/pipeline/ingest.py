@@ -333,20 +333,13 @@ def _stream_jsonl(path: Path, source: str) -> Iterator[RawInput | InputError]:
                 raw.seek(0)
                 stream = raw
             if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:
-                if stream is raw:
-                    yield from _iter_jsonl_whole(path, source)
-                    return
-                # UTF-16/32 inside gzip: decoded whole, like the uncompressed file
-                data = stream.read(MAX_BYTES + 1)
-                if len(data) > MAX_BYTES:
-                    yield InputError(source, "file too large (> 60 MB uncompressed, in UTF-16 or UTF-32)")
-                    return
-                try:
-                    text, encoding = decode_bytes(data)
-                except _Unreadable as exc:
-                    yield InputError(source, str(exc))
-                    return
-                yield from _iter_jsonl(source, text.lstrip("\ufeff"), encoding)
+                data = None
+                if stream is not raw:  # UTF-16/32 inside gzip: decoded whole once decompressed
+                    data = stream.read(MAX_BYTES + 1)
+                    if len(data) > MAX_BYTES:
+                        yield InputError(source, "file too large (> 60 MB uncompressed, in UTF-16 or UTF-32)")
+                        return
+                yield from _iter_jsonl_whole(path, source, data)
                 return
             if any(head.startswith(m) for m in _MAGIC if m != _GZIP_MAGIC):
                 yield InputError(source, "binary file, not text")
@@ -390,10 +383,12 @@ def _stream_jsonl(path: Path, source: str) -> Iterator[RawInput | InputError]:
         yield InputError(source, "empty file")
 
 
-def _decode_file(path: Path, source: str) -> tuple[str, str, int] | InputError:
-    """The whole file decoded: ``(text, encoding, size in bytes)``, or why it cannot be."""
+def _decode_file(path: Path, source: str, data: bytes | None = None) -> tuple[str, str, int] | InputError:
+    """The whole file (or ``data``, its decompressed content) decoded: ``(text, encoding,
+    size in bytes)``, or why it cannot be."""
     try:
-        data = _read_bytes(path)
+        if data is None:
+            data = _read_bytes(path)
         if not data.strip():
             raise _Unreadable("empty file")
         text, encoding = decode_bytes(data)
@@ -404,8 +399,8 @@ def _decode_file(path: Path, source: str) -> tuple[str, str, int] | InputError:
     return text.lstrip("\ufeff"), encoding, len(data)
 
 
-def _iter_jsonl_whole(path: Path, source: str) -> Iterator[RawInput | InputError]:
-    decoded = _decode_file(path, source)
+def _iter_jsonl_whole(path: Path, source: str, data: bytes | None = None) -> Iterator[RawInput | InputError]:
+    decoded = _decode_file(path, source, data)
     if isinstance(decoded, InputError):
         yield decoded
         return

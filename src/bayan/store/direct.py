@@ -26,7 +26,7 @@ class _Compiled:
     sql: str
     names: tuple[str, ...]  # parameter names in placeholder order
     processors: tuple[Callable[[Any], Any] | None, ...]
-    defaults: tuple[tuple[str, Any], ...]  # (name, value or zero-argument callable) of prefetched defaults
+    defaults: tuple[tuple[str, Callable[[], Any]], ...]  # (name, its value) of prefetched Python defaults
 
 
 class DirectStatements:
@@ -52,8 +52,8 @@ class DirectStatements:
             default = col.default
             if default is None or not (default.is_scalar or default.is_callable):
                 raise ValueError(f"no direct execution for the default of {col}")
-            value = default.arg
-            defaults.append((col.key, (lambda f=value: f(None)) if default.is_callable else value))
+            arg = default.arg  # a callable default takes SQLAlchemy's execution context, unused by ours
+            defaults.append((col.key, (lambda f=arg: f(None)) if default.is_callable else (lambda v=arg: v)))
         if getattr(compiled, "update_prefetch", None):
             raise ValueError("no direct execution for UPDATE defaults")
         got = _Compiled(compiled.string, names, tuple(processors), tuple(defaults))
@@ -65,7 +65,7 @@ class DirectStatements:
             params = dict(params)
             for name, value in c.defaults:
                 if name not in params:
-                    params[name] = value() if callable(value) else value
+                    params[name] = value()
         return tuple(
             p(params[n]) if p is not None else params[n] for n, p in zip(c.names, c.processors, strict=True)
         )

@@ -292,6 +292,11 @@ def _strong_date_match(a: str | None, b: str | None) -> bool:
     return ka == kb == "day" and abs((da - db).days) <= DATE_WINDOW_DAYS  # type: ignore[operator]
 
 
+def _decoded(value: Any) -> Any:
+    """A JSON column read as text (cast for speed on SQLite) or already decoded (PostgreSQL)."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
 def _same(a: Any, b: Any) -> bool:
     if isinstance(a, str) and isinstance(b, str):
         return a == b or _fold_key(a) == _fold_key(b)
@@ -812,7 +817,7 @@ class Store:
                 # record named this city; its merged city is what linking compares)
                 continue
             raw[mid] = summary
-        decoded = {mid: json.loads(x) if isinstance(x, str) else x for mid, x in raw.items()}
+        decoded = {mid: _decoded(x) for mid, x in raw.items()}
         summaries: dict[int, dict[str, Any]] = {mid: x for mid, x in decoded.items() if isinstance(x, dict)}
         best: tuple[float, int] | None = None
         if raw:
@@ -1073,8 +1078,7 @@ class Store:
         known_by_reference, fields_json, summary_json, merge_json = cur
         if not fields_json or summary_json is None or merge_json is None:
             return False
-        summary = json.loads(summary_json) if isinstance(summary_json, str) else summary_json
-        merge = json.loads(merge_json) if isinstance(merge_json, str) else merge_json
+        summary, merge = _decoded(summary_json), _decoded(merge_json)
         if not isinstance(summary, dict) or not isinstance(merge, dict):  # JSON null: not merged yet
             return False
         doc_id = new.document_id
@@ -1086,7 +1090,7 @@ class Store:
         kinds = {_parse_date(new.values.get(f))[0] for f in ("start_date", "end_date")}
         if "yearless" in kinds or (merge["yearless"] and "day" in kinds):
             return False
-        fields = json.loads(fields_json) if isinstance(fields_json, str) else fields_json
+        fields = _decoded(fields_json)
         if not in_order and any(fields[f].get("notes") for f in ("start_date", "end_date")):
             return False  # an earlier full date could fill a year-less one in instead
         if published is not None:
@@ -1601,14 +1605,9 @@ class Store:
         # plausible dates start at after[:10] or at lo, whichever is earlier (no bound without after)
         floor = None if not after else min(after[:10], lo) if lo else after[:10]
         if fu.round is not None:
-            candidates = index.of_round(fmt, fu.round, floor)
-        elif fu.place:
-            candidates = index.at_place(fmt, fu.place, floor)
-        else:
-            candidates = index.of_format(fmt, floor)
+            return next((m for m in index.of_round(fmt, fu.round, floor) if plausible(m)), None)
+        candidates = index.at_place(fmt, fu.place, floor) if fu.place else index.of_format(fmt, floor)
         later = (m for m in candidates if plausible(m))
-        if fu.round is not None:
-            return next(later, None)
         if lo and hi:
             for m in later:
                 if m.start_date[: len(hi)] > hi:  # past the window: so is every later meeting
