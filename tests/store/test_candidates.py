@@ -5,7 +5,8 @@
   writes, odd forms and invalid days), keeps records whose sources report several
   dates, and does drop far dates;
 * every lookup but the date window reads an index in id order (no sort of all the
-  rows it matches, no table scan): its cost does not grow with the archive;
+  rows it matches, no table scan): its cost does not grow with the archive; with the
+  date and format filters it reads that index only (no row seek per entry);
 * linking a generated archive with the filter and the early exit gives the same rows
   as without them, with the lookups cut to 5 records so their bounds bind.
 """
@@ -134,8 +135,26 @@ def test_undated_records_of_several_formats_read_one_index_range_each(sqlite_sto
     assert found is not None
     plan = _plan(sqlite_store, candidates.statement(("city_undated",), 2, found[0], True),
                  {"named_0": "astana", "named_1": "sochi", "city": "Astana", **found[1]})
-    assert sum("USING INDEX ix_meetings_undated_format (undated=? AND format=?)" in step for step in plan) == 2, plan
+    covering = "USING COVERING INDEX ix_meetings_undated_format (undated=? AND format=?)"
+    assert sum(covering in step for step in plan) == 2, plan
     assert not any(step.startswith("SCAN meetings") for step in plan), plan
+
+
+@pytest.mark.parametrize("name", sorted(LOOKUPS))
+def test_lookups_with_the_date_and_format_filters_read_the_index_only(sqlite_store, name):
+    """What the filters read (start date, whether it varies, format) is in the index
+    (migration 0009): a lookup is one index range, with no row seek per entry. The only
+    table access left is the final read of the records that pass, by rowid."""
+    params, index = LOOKUPS[name]
+    found = candidates.date_filter("2023-04-12", DATE_WINDOW_DAYS)
+    assert found is not None
+    lookup = name + ("_fmt" if name in candidates.FORMAT_FILTERED else "")
+    if lookup.endswith("_fmt"):
+        params = {**params, "allowed": ["astana", "other", "bilateral", ""]}
+    plan = _plan(sqlite_store, candidates.statement((lookup,), 0, found[0], True), {**params, **found[1]})
+    assert any(f"USING COVERING INDEX {index} " in step for step in plan), plan
+    reads = [step for step in plan if step.startswith("SEARCH meetings") and "COVERING" not in step]
+    assert reads == ["SEARCH meetings USING INTEGER PRIMARY KEY (rowid=?)"], plan
 
 
 def test_linking_is_the_same_without_the_filter_and_the_early_exit(tmp_path, monkeypatch):

@@ -42,7 +42,7 @@ class DocumentRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     source: Mapped[str] = mapped_column(Text)
     url: Mapped[str | None] = mapped_column(Text, nullable=True)
-    outlet: Mapped[str | None] = mapped_column(String(200), nullable=True, index=True)
+    outlet: Mapped[str | None] = mapped_column(String(200), nullable=True)  # ix_documents_outlet_published
     title: Mapped[str | None] = mapped_column(Text, nullable=True)
     published: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
     published_time: Mapped[str | None] = mapped_column(String(32), nullable=True)
@@ -75,11 +75,11 @@ class MeetingRow(Base):
     __tablename__ = "meetings"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    format: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    format: Mapped[str | None] = mapped_column(String(64), nullable=True)
     round: Mapped[int | None] = mapped_column(Integer, nullable=True)
     city: Mapped[str | None] = mapped_column(String(128), nullable=True)
     country: Mapped[str | None] = mapped_column(String(16), nullable=True)
-    start_date: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    start_date: Mapped[str | None] = mapped_column(String(32), nullable=True)
     end_date: Mapped[str | None] = mapped_column(String(32), nullable=True)
     level: Mapped[str | None] = mapped_column(String(64), nullable=True)
     known_by_reference: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -117,7 +117,7 @@ class ParticipantRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
-    actor: Mapped[str] = mapped_column(String(64), index=True)
+    actor: Mapped[str] = mapped_column(String(64))  # ix_participants_actor_document
     role: Mapped[str | None] = mapped_column(String(32), nullable=True)
     inferred: Mapped[bool] = mapped_column(Boolean, default=False)
     text: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -214,11 +214,20 @@ Index("ix_meeting_sources_meeting_document", MeetingSourceRow.meeting_id, Meetin
 Index("ix_participants_actor_document", ParticipantRow.actor, ParticipantRow.document_id)
 Index("ix_statements_target_document", StatementRow.target, StatementRow.document_id)
 Index("ix_minhash_bands_band_hash", MinhashBandRow.band, MinhashBandRow.hash)  # migration 0005
-Index("ix_meetings_undated", MeetingRow.undated)  # migration 0006
-Index("ix_meetings_undated_format", MeetingRow.undated, MeetingRow.format)
-Index("ix_meetings_city", MeetingRow.city)
-Index("ix_meetings_city_undated", MeetingRow.city, MeetingRow.undated)
-Index("ix_meetings_format_round", MeetingRow.format, MeetingRow.round)
-Index("ix_meetings_format_round_undated", MeetingRow.format, MeetingRow.round, MeetingRow.undated)  # 0007
-Index("ix_meetings_start_month", func.substr(MeetingRow.start_date, literal_column("1"), literal_column("7")))
-Index("ix_meetings_start_year", func.substr(MeetingRow.start_date, literal_column("1"), literal_column("4")))
+# The candidate lookups of linking read these indexes only (migration 0009): each
+# carries what the date and format filters of bayan.store.candidates read, after ``id``
+# where a lookup takes the newest records first.
+_M = MeetingRow
+_LINK = (_M.start_date, _M.start_dates_vary)
+_MONTH = func.substr(_M.start_date, literal_column("1"), literal_column("7"))
+_YEAR = func.substr(_M.start_date, literal_column("1"), literal_column("4"))
+Index("ix_meetings_start_date", _M.start_date, _M.format, _M.start_dates_vary)
+Index("ix_meetings_format", _M.format, _M.id, *_LINK)
+Index("ix_meetings_undated", _M.undated, _M.id, *_LINK)  # migration 0006
+Index("ix_meetings_undated_format", _M.undated, _M.format, _M.id, *_LINK)
+Index("ix_meetings_city", _M.city, _M.id, _M.format, *_LINK)
+Index("ix_meetings_city_undated", _M.city, _M.undated, _M.id, _M.format, *_LINK)
+Index("ix_meetings_format_round", _M.format, _M.round, _M.id, *_LINK)
+Index("ix_meetings_format_round_undated", _M.format, _M.round, _M.undated, _M.id, *_LINK)  # 0007
+Index("ix_meetings_start_month", _MONTH, _M.id, _M.format, *_LINK)
+Index("ix_meetings_start_year", _YEAR, _M.id, _M.format, *_LINK)
