@@ -150,8 +150,8 @@ def test_lookups_with_the_date_and_format_filters_read_the_index_only(sqlite_sto
     assert found is not None
     lookup = name + ("_fmt" if name in candidates.FORMAT_FILTERED else "")
     if lookup.endswith("_fmt"):
-        params = {**params, "allowed": ["astana", "other", "bilateral", ""]}
-    plan = _plan(sqlite_store, candidates.statement((lookup,), 0, found[0], True), {**params, **found[1]})
+        params = {**params, **{f"allowed_{i}": f for i, f in enumerate(["astana", "other", "bilateral", ""])}}
+    plan = _plan(sqlite_store, candidates.statement((lookup,), 0, found[0], True, 4), {**params, **found[1]})
     assert any(f"USING COVERING INDEX {index} " in step for step in plan), plan
     reads = [step for step in plan if step.startswith("SEARCH meetings") and "COVERING" not in step]
     assert reads == ["SEARCH meetings USING INTEGER PRIMARY KEY (rowid=?)"], plan

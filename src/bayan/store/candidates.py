@@ -69,9 +69,17 @@ _CONDITIONS: dict[str, Any] = {
 }
 # lookups that keep only compatible formats (the rest already name the format)
 FORMAT_FILTERED = frozenset({"window", "month", "year", "date_prefix", "city", "city_undated"})
-# coalesce() keeps the planner on the date / city index: the format index would
-# visit every record of the common formats
-_FORMAT_OK = func.coalesce(_M.c.format, "").in_(bindparam("allowed", expanding=True))
+
+
+def format_ok(allowed: int) -> Any:
+    """The record's format (``""`` for none) is one of ``allowed_0`` … ``allowed_{n-1}``.
+
+    coalesce() keeps the planner on the date / city index: the format index would visit
+    every record of the common formats. One parameter per format instead of an
+    expanding list: the statement then compiles once per shape, which lets the writer
+    run it straight on the sqlite3 cursor (``bayan.store.direct``).
+    """
+    return func.coalesce(_M.c.format, "").in_([bindparam(f"allowed_{i}") for i in range(allowed)])
 
 # the date forms the extractor writes; a stored date of another form is never filtered out
 _DIGIT = "[0-9]"
@@ -152,8 +160,10 @@ def _part(cond: Any, limit: int, with_dates: bool) -> Any:
 
 
 @lru_cache(maxsize=512)
-def statement(lookups: tuple[str, ...], named: int, date_mode: str | None, sqlite: bool) -> Any:
+def statement(lookups: tuple[str, ...], named: int, date_mode: str | None, sqlite: bool, allowed: int = 0) -> Any:
     """The statement for a combination of lookups; parameters as :meth:`Store._lookups` sets them.
+
+    ``allowed``: how many formats the ``_fmt`` lookups keep (parameters ``allowed_0`` …).
 
     ``lookups``: names from ``_CONDITIONS``, with ``_fmt`` for the format-filtered form.
     ``named``: how many formats the "undated records of the same named format" lookup
@@ -168,7 +178,7 @@ def statement(lookups: tuple[str, ...], named: int, date_mode: str | None, sqlit
         base = name.removesuffix("_fmt")
         cond = _CONDITIONS[base]
         if name.endswith("_fmt"):
-            cond = cond & _FORMAT_OK
+            cond = cond & format_ok(allowed)
         limit = UNDATED_RECENT if base == "undated_recent" else LINK_CANDIDATES
         parts.append(_part(cond, limit, with_dates))
     if named == 1:

@@ -7,8 +7,9 @@ writer's time at 40,000 articles (py-spy). Here a Core statement is compiled onc
 dialect and parameter set, with SQLAlchemy's own compiler, bind processors (JSON,
 dates, booleans) and Python-side column defaults, then executed with ``sqlite3``'s
 ``execute``/``executemany``. The rows written are the ones SQLAlchemy would write
-(``tests/store/test_direct.py`` compares every table). Other backends, and statements
-with expanding parameters, keep going through SQLAlchemy.
+(``tests/store/test_direct.py`` compares every table), and the reads see the values
+SQLAlchemy would send, literals of the statement (``LIMIT 60``) included. Other
+backends, and statements with expanding parameters, keep going through SQLAlchemy.
 """
 
 from __future__ import annotations
@@ -44,9 +45,12 @@ class DirectStatements:
         compiled = stmt.compile(dialect=dialect, column_keys=list(keys))
         names = tuple(compiled.positiontup or ())
         processors = []
+        constants = []
         for name in names:
             bind = compiled.binds.get(name)
             processors.append(bind.type.dialect_impl(dialect).bind_processor(dialect) if bind is not None else None)
+            if bind is not None and name not in keys and bind.value is not None and not callable(bind.value):
+                constants.append((name, bind.value))  # a literal of the statement (LIMIT 60)
         defaults = []
         for col in getattr(compiled, "insert_prefetch", ()) or ():
             default = col.default
@@ -56,6 +60,7 @@ class DirectStatements:
             defaults.append((col.key, (lambda f=arg: f(None)) if default.is_callable else (lambda v=arg: v)))
         if getattr(compiled, "update_prefetch", None):
             raise ValueError("no direct execution for UPDATE defaults")
+        defaults += [(name, (lambda v=value: v)) for name, value in constants]
         got = _Compiled(compiled.string, names, tuple(processors), tuple(defaults))
         self._cache[key] = got
         return got

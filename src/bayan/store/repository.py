@@ -856,8 +856,9 @@ class Store:
             if found is not None:
                 date_mode, date_params = found
                 params.update(date_params)
-        stmt = candidates.statement(tuple(names), named, date_mode, self.is_sqlite)
-        return s.connection().execute(stmt, params)
+        allowed = sum(1 for k in params if k.startswith("allowed_"))
+        stmt = candidates.statement(tuple(names), named, date_mode, self.is_sqlite, allowed)
+        return self._run(s.connection(), stmt, params)
 
     def _lookups(self, vals: dict[str, Any]) -> tuple[list[str], int, dict[str, Any]]:
         """The candidate lookups for a meeting's values: their names (``_fmt``: keeping only
@@ -879,8 +880,8 @@ class Store:
         def add(name: str, **values: Any) -> None:
             filtered = bool(allowed) and name in candidates.FORMAT_FILTERED
             names.append(name + ("_fmt" if filtered else ""))
-            if filtered:
-                params["allowed"] = [*allowed, ""]  # type: ignore[misc]  # "" is a record with no format
+            if filtered:  # "" is a record with no format
+                params.update({f"allowed_{i}": f for i, f in enumerate([*allowed, ""])})  # type: ignore[misc]
             params.update(values)
 
         kind, day, _ = _parse_date(vals.get("start_date"))
