@@ -537,12 +537,12 @@ class Store:
         params: dict[str, Any] = {"lim": LSH_MAX_CANDIDATES}
         for b, h in band_hashes(sig):
             params[f"b{b}"], params[f"h{b}"] = b, h
-        cands = [r[0] for r in self._run(conn, _SQL_BAND_CANDIDATES, params)]
-        if not cands:
+        rows = self._run(conn, _SQL_NEAR_CANDIDATES, params).fetchall()
+        if not rows:
             return None
         mine = np.frombuffer(sig, dtype="<u8")
         best: tuple[int, float] | None = None
-        for doc_id, other in conn.execute(_SQL_ORIGINAL_SIGNATURES, {"ids": cands}):
+        for doc_id, other in rows:
             j = float(np.mean(mine == np.frombuffer(bytes(other), dtype="<u8")))
             if j >= NEAR_DUP_THRESHOLD and (best is None or j > best[1] or (j == best[1] and doc_id < best[0])):
                 best = (doc_id, j)
@@ -2180,14 +2180,14 @@ _INSERT_ACTOR = insert(ActorRow.__table__)
 _INSERT_MEETING = insert(_MEETINGS).returning(_MEETINGS.c.id)
 _SQL_ACTOR_KEYS = select(ActorRow.__table__.c.key)
 
-_SQL_BAND_CANDIDATES = text(
-    "SELECT document_id FROM minhash_bands WHERE "
+# The original documents among the LSH_MAX_CANDIDATES sharing most bands with a
+# signature, with their signatures: one statement on the sqlite3 cursor (it was two,
+# the second through SQLAlchemy's expanding IN).
+_SQL_NEAR_CANDIDATES = text(
+    "SELECT d.id, d.minhash FROM (SELECT document_id FROM minhash_bands WHERE "
     + " OR ".join(f"(band = :b{b} AND hash = :h{b})" for b in range(LSH_BANDS))
-    + " GROUP BY document_id ORDER BY count(*) DESC, document_id LIMIT :lim"
-)
-_SQL_ORIGINAL_SIGNATURES = (
-    select(_DOCS.c.id, _DOCS.c.minhash)
-    .where(_DOCS.c.id.in_(bindparam("ids", expanding=True)), _DOCS.c.duplicate_of.is_(None))
+    + " GROUP BY document_id ORDER BY count(*) DESC, document_id LIMIT :lim) AS c"
+    " JOIN documents AS d ON d.id = c.document_id WHERE d.duplicate_of IS NULL"
 )
 _SQL_SOURCE_VALUES = select(_SOURCES.c.meeting_id, _SOURCES.c["values"]).where(
     _SOURCES.c.meeting_id.in_(bindparam("ids", expanding=True))
