@@ -5,6 +5,7 @@ Usage:
     python bench/ingest.py --n 100000 --marks 10      # a line every 10,000 articles
     python bench/ingest.py --n 10000 --workers 2      # extraction on a 2-worker LocalCluster
     python bench/ingest.py --n 10000 --db postgresql://user@host/db   # an empty database
+    python bench/ingest.py --n 1000000 --workers 2 --keep /data/w1m.db  # keep the SQLite store
 
 Articles come from ``bench/corpus.py`` (generated into a JSON Lines file first, streamed
 from it) and go through the code of ``bayan ingest``: ``iter_inputs`` → extraction
@@ -46,8 +47,9 @@ def _rss_mb() -> float:
     return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
 
 
-def _db_mb(tmp: str) -> float:
-    return sum(p.stat().st_size for p in Path(tmp).glob("bayan.db*")) / 1e6
+def _db_mb(path: Path) -> float:
+    """Size of the SQLite file with its -wal and -shm files."""
+    return sum(p.stat().st_size for p in path.parent.glob(path.name + "*")) / 1e6
 
 
 def _peak_mb() -> float:
@@ -62,7 +64,14 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=0, help="extract on a LocalCluster of N workers")
     parser.add_argument("--db", help="database URL (default: a fresh SQLite file in a temporary directory)")
     parser.add_argument("--tmp", help="directory for the corpus and database (default: system temp)")
+    parser.add_argument("--keep", type=Path, metavar="FILE",
+                        help="write the SQLite store to FILE (must not exist) and keep it, e.g. for "
+                             "bench/api_queries.py and bench/search.py --db")
     args = parser.parse_args()
+    if args.keep and args.db:
+        parser.error("--keep and --db are exclusive")
+    if args.keep and args.keep.exists():
+        parser.error(f"{args.keep} exists; --keep writes a fresh store")
 
     from bayan.pipeline.extract.lexicon import load_lexicon
     from bayan.pipeline.ingest import iter_inputs
@@ -89,7 +98,8 @@ def main() -> None:
                 yield from iter_inputs([part])
                 part.unlink()
 
-        db = args.db or f"sqlite:///{Path(tmp) / 'bayan.db'}"
+        db_file = args.keep.resolve() if args.keep else Path(tmp) / "bayan.db"
+        db = args.db or f"sqlite:///{db_file}"
         store = Store(db)
         load_lexicon()  # one-off start-up cost, not per article
         client = None
@@ -118,14 +128,14 @@ def main() -> None:
                 now = time.perf_counter() - gen_time  # generating the corpus is not ingest
                 cpu = time.process_time() - cpu0
                 print(f"{done:>10,} {(done - last_n) / (now - last_t):>11.1f} {done / (now - started):>10.1f} "
-                      f"{done / cpu:>7.1f} {_rss_mb():>7.0f} {_peak_mb():>8.0f} {_db_mb(tmp):>7.0f}", flush=True)
+                      f"{done / cpu:>7.1f} {_rss_mb():>7.0f} {_peak_mb():>8.0f} {_db_mb(db_file):>7.0f}", flush=True)
                 last_t, last_n = now, done
         elapsed = time.perf_counter() - started - gen_time
         if client is not None:
             cm.__exit__(None, None, None)
         counts = store.counts()
         store.close()
-        size = _db_mb(tmp) * 1e6
+        size = _db_mb(db_file) * 1e6
 
     mode = f"{args.workers} Dask workers + this writer" if args.workers else "one process"
     print(f"ingested {args.n:,} generated articles (seed {args.seed}) in {elapsed:.0f} s ({mode}): "
