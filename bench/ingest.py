@@ -62,6 +62,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--marks", type=int, default=10, help="progress lines (default 10)")
     parser.add_argument("--workers", type=int, default=0, help="extract on a LocalCluster of N workers")
+    parser.add_argument("--in-flight", type=int, default=None, metavar="CHUNKS",
+                        help="with --workers: chunks submitted ahead of the writer (default: extract_stream's)")
     parser.add_argument("--db", help="database URL (default: a fresh SQLite file in a temporary directory)")
     parser.add_argument("--tmp", help="directory for the corpus and database (default: system temp)")
     parser.add_argument("--keep", type=Path, metavar="FILE",
@@ -108,7 +110,7 @@ def main() -> None:
 
             cm = dask_client(args.workers, None)
             client = cm.__enter__()
-            pairs = extract_stream(inputs(), client)
+            pairs = extract_stream(inputs(), client, in_flight=args.in_flight)
         else:
             pairs = extract_local(inputs())
         tally: dict[str, int] = {}
